@@ -1,0 +1,6 @@
+package org.fmplab.viz;
+
+/** A result that knows how to show itself as an HTML fragment (used by the notebook kernel). */
+public interface HtmlRenderable {
+    String toHtml();
+}
