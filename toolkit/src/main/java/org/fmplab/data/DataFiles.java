@@ -99,14 +99,22 @@ final class DataFiles {
         }
     }
 
-    /** The lines of a UTF-8 text file. */
+    /** The lines of a text file, decoded as UTF-8 (an invalid byte becomes U+FFFD rather than an error). */
     static List<String> readLines(Path file) {
-        requireFile(file);
-        try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException | UncheckedIOException e) {
-            throw DatasetException.at(file, "cannot read: " + e.getMessage(), e);
+        return new String(readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+    }
+
+    /**
+     * Reads exactly {@code n} bytes, or throws naming the file as truncated. Memory grows with the bytes
+     * actually read, so a corrupt header that claims a huge size fails cleanly instead of exhausting memory.
+     */
+    static byte[] readExactly(DataInputStream in, int n, Path file, String expected) throws IOException {
+        byte[] data = in.readNBytes(n);
+        if (data.length < n) {
+            throw DatasetException.at(file, "truncated: header says " + expected + " but the file ends after "
+                    + data.length + " of " + n + " bytes");
         }
+        return data;
     }
 
     /** The non-blank, trimmed lines of a text file. */

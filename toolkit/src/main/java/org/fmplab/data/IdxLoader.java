@@ -80,13 +80,7 @@ public final class IdxLoader {
             if (total > Integer.MAX_VALUE - 8) {
                 throw DatasetException.at(file, "too large: " + count + " images of " + rows + "x" + cols);
             }
-            byte[] pixels = new byte[(int) total];
-            try {
-                in.readFully(pixels);
-            } catch (EOFException e) {
-                throw DatasetException.at(file, "truncated: header says " + count + " images of " + rows + "x"
-                        + cols + " (" + total + " bytes of pixels) but the file ends early", e);
-            }
+            byte[] pixels = DataFiles.readExactly(in, (int) total, file, count + " images of " + rows + "x" + cols);
             return new RawImages(count, rows, cols, pixels);
         } catch (IOException e) {
             throw DatasetException.at(file, "cannot read: " + e.getMessage(), e);
@@ -103,12 +97,7 @@ public final class IdxLoader {
                 throw DatasetException.at(file, "truncated: file ends inside the 8-byte IDX header", e);
             }
             if (count < 0) throw DatasetException.at(file, "wrong dimensions: negative label count " + count);
-            byte[] raw = new byte[count];
-            try {
-                in.readFully(raw);
-            } catch (EOFException e) {
-                throw DatasetException.at(file, "truncated: header says " + count + " labels but the file ends early", e);
-            }
+            byte[] raw = DataFiles.readExactly(in, count, file, count + " labels");
             int[] labels = new int[count];
             for (int i = 0; i < count; i++) {
                 int l = raw[i] & 0xFF;

@@ -109,7 +109,8 @@ public final class ImageFolderLoader {
             addFolder(dir, label, testFiles, testLabels);
         }
         if (testFiles.isEmpty()) throw DatasetException.at(test, "empty folder: no class folders with images");
-        String name = root.toAbsolutePath().normalize().getFileName() == null ? "folder" : root.toAbsolutePath().normalize().getFileName().toString();
+        Path folder = root.toAbsolutePath().normalize().getFileName();
+        String name = folder == null ? "folder" : folder.toString();
         return pack(name, trainFiles, trainLabels, testFiles, testLabels, classes, size);
     }
 

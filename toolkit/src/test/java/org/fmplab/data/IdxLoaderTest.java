@@ -87,6 +87,14 @@ class IdxLoaderTest {
     }
 
     @Test
+    void headerClaimingHugeImagesFailsAsTruncatedWithoutAllocatingThem() throws IOException {
+        // 2000 images of 1000x1000 would be 2 GB: the loader must not allocate that for a 10-byte body
+        Path img = idx(dir.resolve("liar"), IdxLoader.IMAGES_MAGIC, new int[] {2000, 1000, 1000}, new byte[10], false);
+        Path lab = writeLabels("labels", new byte[1], false);
+        assertFails(() -> IdxLoader.read(img, lab, "t", CLASSES), img, "ends after 10 of 2000000000 bytes");
+    }
+
+    @Test
     void fileEndingInsideTheHeaderIsTruncated() throws IOException {
         Path img = dir.resolve("header-only");
         Files.write(img, new byte[] {0, 0, 8, 3, 0, 0});
