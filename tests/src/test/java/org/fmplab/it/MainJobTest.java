@@ -1,0 +1,65 @@
+package org.fmplab.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.fmplab.experiment.Pipeline;
+import org.fmplab.experiment.RunConfig;
+import org.fmplab.experiment.RunResult;
+import org.fmplab.model.ModelIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The main job end to end on the real offline default (Fashion-MNIST), in small configurations. */
+class MainJobTest {
+    @TempDir
+    Path tmp;
+
+    private RunConfig small(String name) {
+        return RunConfig.defaults().withName(name).withOutDir(tmp).withSizes(3000, 1000).withEpochs(2)
+                .withDefense("none", Map.of(), 0.05);
+    }
+
+    @Test
+    void backdoorIsImplantedAndTheRunFolderHonoursItsContract() throws Exception {
+        RunResult r = new Pipeline(small("badnets"), null).run();
+        var s = r.stage("backdoored");
+        assertTrue(s.ca() > 0.6, "clean accuracy after 2 epochs on 3k images: " + s.ca());
+        assertTrue(s.asr() > 0.8, "BadNets should be learned: ASR " + s.asr());
+        assertEquals(300, r.poisoned());
+
+        Path dir = tmp.resolve("badnets");
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("results.json").toFile());
+        assertEquals(0, j.get("seed").asLong());
+        assertEquals("badnets", j.get("config").get("attack").asText());
+        JsonNode st = j.get("stages").get(0);
+        assertEquals("backdoored", st.get("name").asText());
+        for (String k : new String[] {"ca", "asr", "ra", "seconds"}) {
+            double v = st.get(k).asDouble();
+            assertTrue(k.equals("seconds") ? v > 0 : v >= 0 && v <= 1, k + " = " + v);
+        }
+        assertEquals(s.asr(), st.get("asr").asDouble(), 1e-12);
+        for (String f : new String[] {"report.md", "training-curve.png", "poisoned-samples.png", "stages.png"}) {
+            assertTrue(Files.size(dir.resolve(f)) > 100, f);
+        }
+        assertTrue(Files.readString(dir.resolve("report.md")).contains("| backdoored |"));
+        // the saved backdoored model reloads to the same predictions
+        var saved = ModelIO.load(dir.resolve("model-backdoored"));
+        assertEquals(r.training().model().params(), saved.model().params());
+    }
+
+    @Test
+    void sameSeedGivesIdenticalMetrics() {
+        RunConfig c = small("a").withSizes(1500, 500).withEpochs(1);
+        RunResult a = new Pipeline(c, null).run();
+        RunResult b = new Pipeline(c.withName("b"), null).run();
+        assertEquals(a.stage("backdoored").ca(), b.stage("backdoored").ca());
+        assertEquals(a.stage("backdoored").asr(), b.stage("backdoored").asr());
+        assertEquals(a.training().model().params(), b.training().model().params());
+    }
+}

@@ -1,0 +1,42 @@
+package org.fmplab.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.fmplab.defense.api.Defense;
+
+/**
+ * The defense registry (here, where the stages are wired, so that fmp and the baselines never import
+ * each other): the CLI, the pipeline and notebooks create defenses by name. "none" means no
+ * defense (returns null).
+ */
+public final class Defenses {
+    private static final Map<String, Function<Map<String, String>, Defense>> FACTORIES = new TreeMap<>();
+
+    private Defenses() { }
+
+    /** Registers a factory under {@code name}. */
+    public static synchronized void register(String name, Function<Map<String, String>, Defense> factory) {
+        FACTORIES.put(name, factory);
+    }
+
+    /** Creates defense {@code name} with parameter overrides, or null for "none". */
+    public static Defense create(String name, Map<String, String> params) {
+        String n = name == null ? "none" : name.toLowerCase(Locale.ROOT);
+        if (n.equals("none")) return null;
+        Function<Map<String, String>, Defense> f = FACTORIES.get(n);
+        if (f == null) throw new IllegalArgumentException("defense '" + name + "' is unknown; known: " + names());
+        return f.apply(params);
+    }
+
+    /** "none" plus every registered defense. */
+    public static List<String> names() {
+        List<String> n = new ArrayList<>();
+        n.add("none");
+        n.addAll(FACTORIES.keySet());
+        return n;
+    }
+}

@@ -1,0 +1,110 @@
+package org.fmplab.experiment;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.fmplab.attack.Attack;
+import org.fmplab.attack.Attacks;
+import org.fmplab.attack.BackdoorTestSet;
+import org.fmplab.attack.PoisonConfig;
+import org.fmplab.attack.PoisonedDataset;
+import org.fmplab.attack.Poisoner;
+import org.fmplab.data.DataSplit;
+import org.fmplab.data.Datasets;
+import org.fmplab.data.ImageDataset;
+import org.fmplab.data.Subsets;
+import org.fmplab.defense.api.DefenderData;
+import org.fmplab.defense.api.Defense;
+import org.fmplab.defense.api.DefenseResult;
+import org.fmplab.defense.api.DefenseStage;
+import org.fmplab.metrics.Evaluator;
+import org.fmplab.metrics.Scores;
+import org.fmplab.metrics.StageResult;
+import org.fmplab.model.ModelSpec;
+import org.fmplab.model.Models;
+import org.fmplab.model.TrainConfig;
+import org.fmplab.model.TrainResult;
+import org.fmplab.model.Trainer;
+import org.fmplab.progress.ProgressListener;
+
+/**
+ * The main job: load → poison → train → defend → evaluate every stage → write the run folder. Each step
+ * is also a public method so notebooks can run them one at a time.
+ */
+public final class Pipeline {
+    private final RunConfig config;
+    private final ProgressListener listener;
+
+    public Pipeline(RunConfig config, ProgressListener listener) {
+        this.config = config;
+        this.listener = listener == null ? ProgressListener.NONE : listener;
+    }
+
+    /** The data of a run: clean train/test (after limits), the defender's clean subset and the poisoned set. */
+    public record Data(ImageDataset train, ImageDataset test, ImageDataset defenderClean, PoisonedDataset poisoned,
+                       BackdoorTestSet backdoorTest, Poisoner poisoner) {
+        public Evaluator evaluator() {
+            return new Evaluator(test, backdoorTest.images(), backdoorTest.targets());
+        }
+    }
+
+    /** Loads the dataset, applies the size limits, draws the defender's subset and poisons the training set. */
+    public Data prepareData() {
+        DataSplit split = Datasets.load(config.dataset(), config.dataDir());
+        ImageDataset train = split.train();
+        if (config.trainLimit() > 0 && config.trainLimit() < train.size()) {
+            train = train.subset(Subsets.classBalanced(train, (double) config.trainLimit() / train.size(), config.seed()));
+        }
+        ImageDataset test = config.testLimit() > 0 ? split.test().head(config.testLimit()) : split.test();
+        ImageDataset defender = train.subset(Subsets.classBalanced(train, config.defenderFraction(), config.seed() + 4))
+                .withName(train.name() + "-defender");
+        Attack attack = Attacks.create(config.attack(), config.attackParams());
+        Poisoner poisoner = new Poisoner(attack, new PoisonConfig(config.poisonRate(), config.target(), config.labelMode(), config.seed() + 1));
+        PoisonedDataset poisoned = poisoner.poison(train, listener);
+        return new Data(train, test, defender, poisoned, poisoner.backdoorTestSet(test), poisoner);
+    }
+
+    /** A fresh (untrained) network for the run's dataset shape. */
+    public ComputationGraph newModel(ImageDataset like) {
+        return Models.build(new ModelSpec(config.architecture(), config.effectiveWidth(), like.channels(), like.height(),
+                like.width(), like.numClasses(), config.seed() + 2));
+    }
+
+    /** The backdoor-training configuration (paper recipe with this run's epochs, batch and learning rate). */
+    public TrainConfig trainConfig() {
+        return TrainConfig.paper(config.epochs(), config.seed() + 3).withBatchSize(config.batchSize()).withLearningRate(config.learningRate());
+    }
+
+    /** Trains a backdoored model on the poisoned set (on-the-fly attacks hook into the same Trainer). */
+    public TrainResult trainBackdoored(Data data) {
+        Trainer trainer = new Trainer(trainConfig()).withListener(listener).withStage("train");
+        var transform = data.poisoner().attack().trainingTransform(data.poisoner().config(), data.train().numClasses());
+        if (transform != null) trainer = trainer.withBatchTransform(transform);
+        return trainer.train(newModel(data.train()), data.poisoned().dataset());
+    }
+
+    /** Runs everything and writes the run folder. */
+    public RunResult run() {
+        long t0 = System.nanoTime();
+        Data data = prepareData();
+        TrainResult trained = trainBackdoored(data);
+        Evaluator eval = data.evaluator();
+        Scores before = eval.evaluate(trained.model());
+        List<StageResult> stages = new ArrayList<>();
+        stages.add(StageResult.of("backdoored", before, null, trained.seconds()));
+        DefenseResult defended = null;
+        Defense defense = Defenses.create(config.defense(), config.defenseParams());
+        if (defense != null) {
+            defended = defense.defend(trained.model(), new DefenderData(data.defenderClean(), config.seed() + 5), listener);
+            for (DefenseStage s : defended.stages()) {
+                stages.add(StageResult.of(s.name(), eval.evaluate(s.model()), before, s.seconds()));
+            }
+        }
+        Path dir = config.outDir().resolve(config.name());
+        RunResult result = new RunResult(config, stages, trained, data.poisoned().poisonCount(), defended, dir,
+                (System.nanoTime() - t0) / 1e9);
+        new RunWriter(dir).write(result, data);
+        return result;
+    }
+}

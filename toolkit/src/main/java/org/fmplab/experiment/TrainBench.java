@@ -1,0 +1,60 @@
+package org.fmplab.experiment;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.fmplab.model.Backend;
+import org.fmplab.model.ModelSpec;
+import org.fmplab.model.Models;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code ./fmplab bench train}: training throughput (images/s, batch 128, warmed-up JVM) of SmallCNN
+ * and PreActResNet-18 (width 16 and 64) on 1×28×28 and 3×32×32 input.
+ */
+public final class TrainBench {
+    /** One measured configuration. */
+    public record Row(String net, int width, String input, double imagesPerSecond) {
+        public String key() {
+            return net + "/" + width + "/" + input;
+        }
+    }
+
+    private TrainBench() { }
+
+    public static List<Row> run(PrintStream out, int batch, int steps) {
+        Backend.Status st = Backend.check();
+        out.printf(Locale.ROOT, "backend %s, oneDNN built: %s, layer helpers: %s, conv helper active: %s%n",
+                st.backend(), st.oneDnnBuilt(), st.helpersEnabled(), st.convHelperActive());
+        List<Row> rows = new ArrayList<>();
+        int[][] inputs = {{1, 28, 28}, {3, 32, 32}};
+        Object[][] nets = {{ModelSpec.SMALL_CNN, 32}, {ModelSpec.PREACT_RESNET18, 16}, {ModelSpec.PREACT_RESNET18, 64}};
+        for (Object[] n : nets) {
+            for (int[] in : inputs) {
+                String arch = (String) n[0];
+                int width = (Integer) n[1];
+                ComputationGraph net = Models.build(new ModelSpec(arch, width, in[0], in[1], in[2], 10, 1));
+                INDArray x = Nd4j.rand(DataType.FLOAT, batch, in[0], in[1], in[2]);
+                INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
+                for (int i = 0; i < batch; i++) y.putScalar(i, i % 10, 1f);
+                DataSet ds = new DataSet(x, y);
+                int warm = 3;
+                int s = arch.equals(ModelSpec.PREACT_RESNET18) && width == 64 ? Math.max(2, steps / 3) : steps;
+                for (int i = 0; i < warm; i++) net.fit(ds);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < s; i++) net.fit(ds);
+                double sec = (System.nanoTime() - t0) / 1e9;
+                Row r = new Row(arch, width, in[0] + "x" + in[1] + "x" + in[2], s * batch / sec);
+                rows.add(r);
+                out.printf(Locale.ROOT, "%-16s width %-3d %-8s %8.1f img/s  (%.0f ms/step)%n", arch, width, r.input(),
+                        r.imagesPerSecond(), 1000 * sec / s);
+            }
+        }
+        return rows;
+    }
+}

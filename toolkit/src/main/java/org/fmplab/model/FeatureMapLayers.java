@@ -1,0 +1,63 @@
+package org.fmplab.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/** The uniform view of a network's convolution layers that FMP and the pruning defenses work on. */
+public final class FeatureMapLayers {
+    private FeatureMapLayers() { }
+
+    /** Every plain 2-D convolution of the graph, in topological order, with its consumer BatchNorms. */
+    public static List<FeatureMapLayer> of(ComputationGraph net) {
+        ComputationGraphConfiguration conf = net.getConfiguration();
+        Map<String, List<String>> inputs = conf.getVertexInputs();
+        List<FeatureMapLayer> out = new ArrayList<>();
+        for (int idx : net.topologicalSortOrder()) {
+            String name = net.getVertices()[idx].getVertexName();
+            Layer layer = layerConf(conf, name);
+            if (layer != null && layer.getClass() == ConvolutionLayer.class) {
+                ConvolutionLayer c = (ConvolutionLayer) layer;
+                Set<String> bns = new LinkedHashSet<>();
+                collectConsumerBns(conf, inputs, name, bns);
+                out.add(new FeatureMapLayer(name, (int) c.getNOut(), new ArrayList<>(bns), c.hasBias()));
+            }
+        }
+        return out;
+    }
+
+    /** Total number of feature maps over all conv layers. */
+    public static int totalChannels(List<FeatureMapLayer> layers) {
+        return layers.stream().mapToInt(FeatureMapLayer::channels).sum();
+    }
+
+    static Layer layerConf(ComputationGraphConfiguration conf, String name) {
+        GraphVertex v = conf.getVertices().get(name);
+        return v instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
+    }
+
+    // Follow the conv's output through residual adds only: a BN reached that way normalises this channel.
+    private static void collectConsumerBns(ComputationGraphConfiguration conf, Map<String, List<String>> inputs,
+                                           String from, Set<String> bns) {
+        for (Map.Entry<String, List<String>> e : inputs.entrySet()) {
+            if (!e.getValue().contains(from)) continue;
+            String child = e.getKey();
+            GraphVertex v = conf.getVertices().get(child);
+            if (v instanceof ElementWiseVertex) {
+                collectConsumerBns(conf, inputs, child, bns);
+            } else if (layerConf(conf, child) instanceof BatchNormalization) {
+                bns.add(child);
+            }
+        }
+    }
+}

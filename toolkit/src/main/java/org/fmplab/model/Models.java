@@ -1,0 +1,123 @@
+package org.fmplab.model;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Builds the toolkit's networks as DL4J {@link ComputationGraph}s with stable vertex names, so that
+ * feature-map layers can be found and pruned by graph identity. Input: "input", [N,C,H,W] in [0,1].
+ * Output: "output", softmax over the classes. The optimiser is set by {@link Trainer}.
+ */
+public final class Models {
+    private Models() { }
+
+    /** Builds and initialises the network described by {@code spec}. */
+    public static ComputationGraph build(ModelSpec spec) {
+        Backend.init();
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+                .seed(spec.seed())
+                .updater(new Sgd(0.01))
+                .weightInit(WeightInit.RELU)
+                .convolutionMode(ConvolutionMode.Same)
+                .graphBuilder()
+                .addInputs("input")
+                .setInputTypes(InputType.convolutional(spec.height(), spec.imageWidth(), spec.channels()));
+        String last = switch (spec.architecture()) {
+            case ModelSpec.SMALL_CNN -> smallCnn(g, spec.width());
+            case ModelSpec.PREACT_RESNET18 -> preActResNet18(g, spec.width());
+            default -> throw new IllegalArgumentException(spec.architecture());
+        };
+        g.addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nOut(spec.numClasses()).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), last);
+        g.setOutputs("output");
+        ComputationGraph net = new ComputationGraph(g.build());
+        net.init();
+        return net;
+    }
+
+    /** conv-BN-ReLU ×2, max-pool, conv-BN-ReLU ×2, max-pool, fc128-ReLU; convs 3×3 of width w, w, 2w, 2w. */
+    private static String smallCnn(ComputationGraphConfiguration.GraphBuilder g, int w) {
+        String x = "input";
+        int[] widths = {w, w, 2 * w, 2 * w};
+        for (int i = 0; i < widths.length; i++) {
+            String n = Integer.toString(i + 1);
+            g.addLayer("conv" + n, conv(3, 1, widths[i], true), x);
+            g.addLayer("bn" + n, new BatchNormalization.Builder().build(), "conv" + n);
+            g.addLayer("relu" + n, relu(), "bn" + n);
+            x = "relu" + n;
+            if (i % 2 == 1) {
+                String p = "pool" + (i / 2 + 1);
+                g.addLayer(p, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), x);
+                x = p;
+            }
+        }
+        g.addLayer("fc1", new DenseLayer.Builder().nOut(128).activation(Activation.RELU).build(), x);
+        return "fc1";
+    }
+
+    /**
+     * PreActResNet-18 as in the paper: 3×3 stem conv (no BN), four stages of two pre-activation blocks
+     * (widths w·1,2,4,8; strides 1,2,2,2), global average pool, linear. No conv biases. Block s{S}b{B}:
+     * bn1-relu1 → [shortcut 1×1 strided conv on relu1 when the shape changes] → conv1 → bn2-relu2 → conv2
+     * → add.
+     */
+    private static String preActResNet18(ComputationGraphConfiguration.GraphBuilder g, int w) {
+        g.addLayer("stem", conv(3, 1, w, false), "input");
+        String x = "stem";
+        int in = w;
+        int[] strides = {1, 2, 2, 2};
+        for (int s = 0; s < 4; s++) {
+            int out = w << s;
+            for (int b = 0; b < 2; b++) {
+                int stride = b == 0 ? strides[s] : 1;
+                x = preActBlock(g, "s" + (s + 1) + "b" + (b + 1), x, in, out, stride);
+                in = out;
+            }
+        }
+        g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
+        return "pool";
+    }
+
+    private static String preActBlock(ComputationGraphConfiguration.GraphBuilder g, String p, String x, int in,
+                                      int out, int stride) {
+        g.addLayer(p + "_bn1", new BatchNormalization.Builder().build(), x);
+        g.addLayer(p + "_relu1", relu(), p + "_bn1");
+        String shortcut = x;
+        if (stride != 1 || in != out) {
+            g.addLayer(p + "_shortcut", conv(1, stride, out, false), p + "_relu1");
+            shortcut = p + "_shortcut";
+        }
+        g.addLayer(p + "_conv1", conv(3, stride, out, false), p + "_relu1");
+        g.addLayer(p + "_bn2", new BatchNormalization.Builder().build(), p + "_conv1");
+        g.addLayer(p + "_relu2", relu(), p + "_bn2");
+        g.addLayer(p + "_conv2", conv(3, 1, out, false), p + "_relu2");
+        g.addVertex(p + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), p + "_conv2", shortcut);
+        return p + "_add";
+    }
+
+    private static ConvolutionLayer conv(int k, int stride, int nOut, boolean bias) {
+        return new ConvolutionLayer.Builder(k, k).stride(stride, stride).nOut(nOut).hasBias(bias)
+                .activation(Activation.IDENTITY).build();
+    }
+
+    // BatchNormalization.Builder().activation(...) is silently ignored by DL4J: ReLU is its own layer.
+    private static ActivationLayer relu() {
+        return new ActivationLayer.Builder().activation(Activation.RELU).build();
+    }
+}
