@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param name        the conv vertex name in the graph
  * @param channels    number of output channels (feature maps)
- * @param consumerBns BatchNorm layers that read this conv's output directly or through residual adds
+ * @param consumerBns BatchNorm layers that read this conv's output directly or, for convs feeding a residual
+ *                    add, the BN right after that add
  *                    (found through the graph, never by layer order)
  * @param hasBias     whether the conv has a bias vector
  */

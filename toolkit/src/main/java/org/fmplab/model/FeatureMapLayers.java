@@ -46,18 +46,33 @@ public final class FeatureMapLayers {
         return v instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
     }
 
-    // Follow the conv's output through residual adds only: a BN reached that way normalises this channel.
+    /*
+     * The BN that normalises a conv's channels: a direct BN child, or else the BN children of the residual
+     * add the conv feeds (conv2 and shortcut convs of a pre-activation block). We stop there: further
+     * identity hops carry the summed stream, no longer this conv's own channel.
+     */
     private static void collectConsumerBns(ComputationGraphConfiguration conf, Map<String, List<String>> inputs,
                                            String from, Set<String> bns) {
-        for (Map.Entry<String, List<String>> e : inputs.entrySet()) {
-            if (!e.getValue().contains(from)) continue;
-            String child = e.getKey();
-            GraphVertex v = conf.getVertices().get(child);
-            if (v instanceof ElementWiseVertex) {
-                collectConsumerBns(conf, inputs, child, bns);
-            } else if (layerConf(conf, child) instanceof BatchNormalization) {
-                bns.add(child);
+        List<String> children = children(inputs, from);
+        for (String c : children) {
+            if (layerConf(conf, c) instanceof BatchNormalization) bns.add(c);
+        }
+        if (!bns.isEmpty()) return;
+        for (String c : children) {
+            if (conf.getVertices().get(c) instanceof ElementWiseVertex) {
+                for (String cc : children(inputs, c)) {
+                    if (layerConf(conf, cc) instanceof BatchNormalization) bns.add(cc);
+                }
             }
         }
+    }
+
+    private static List<String> children(Map<String, List<String>> inputs, String from) {
+        List<String> out = new ArrayList<>();
+        inputs.forEach((child, ins) -> {
+            if (ins.contains(from)) out.add(child);
+        });
+        out.sort(null);
+        return out;
     }
 }
