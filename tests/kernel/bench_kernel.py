@@ -1,0 +1,84 @@
+"""Kernel benchmark for `./fmplab bench kernel`: start-to-ready time and a trivial cell's round trip.
+
+    /usr/bin/python3 tests/kernel/bench_kernel.py [--starts N] [--cells N]
+
+Start-to-ready: from launching the kernel until it answers kernel_info (Jupyter's "ready"); JShell
+keeps starting in the background, so the first cell is timed separately. Round trip: from sending
+`1 + 1` until its reply and the kernel's idle status have arrived.
+Goals (issue 3): ready <= 3 s, trivial cell <= 150 ms, on 2 cores.
+"""
+import argparse
+import os
+import statistics
+import time
+
+from jupyter_client.manager import KernelManager
+
+GOAL_READY_S = 3.0
+GOAL_CELL_MS = 150.0
+
+
+def run_cell(kc, code, timeout=120):
+    start = time.perf_counter()
+    msg_id = kc.execute(code)
+    idle = reply = None
+    while idle is None:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "idle"):
+            idle = msg
+    while reply is None:
+        msg = kc.get_shell_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            reply = msg
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"{code!r} failed: {reply['content']}")
+    return time.perf_counter() - start
+
+
+def one_start(cells):
+    km = KernelManager(kernel_name="fmplab")
+    start = time.perf_counter()
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+        ready = time.perf_counter() - start
+        first = run_cell(kc, "1 + 1")
+        trips = [run_cell(kc, "1 + 1") for _ in range(cells)]
+        return ready, first, trips
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--starts", type=int, default=3, help="kernel starts to time (default 3)")
+    parser.add_argument("--cells", type=int, default=30, help="trivial cells per start (default 30)")
+    args = parser.parse_args()
+
+    readies, firsts, trips = [], [], []
+    for i in range(args.starts):
+        ready, first, t = one_start(args.cells)
+        readies.append(ready)
+        firsts.append(first)
+        trips.extend(t)
+        print(f"start {i + 1}: ready {ready:.2f} s, first cell {first * 1000:.0f} ms, "
+              f"then median {statistics.median(t) * 1000:.0f} ms")
+
+    ready = statistics.median(readies)
+    cell_ms = statistics.median(trips) * 1000
+    p90_ms = sorted(trips)[int(0.9 * (len(trips) - 1))] * 1000
+    print()
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print(f"kernel start-to-ready  {ready:6.2f} s   (goal <= {GOAL_READY_S:.0f} s: "
+          f"{'met' if ready <= GOAL_READY_S else 'MISSED'}; median of {len(readies)} starts)")
+    print(f"first cell (JShell warm-up) {statistics.median(firsts) * 1000:6.0f} ms")
+    print(f"trivial cell round trip {cell_ms:5.0f} ms   (goal <= {GOAL_CELL_MS:.0f} ms: "
+          f"{'met' if cell_ms <= GOAL_CELL_MS else 'MISSED'}; median of {len(trips)}, p90 {p90_ms:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""What the notebook user sees: interrupts, errors, magics, rendering."""
+import pathlib
+import re
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from conftest import ROOT, interrupt_after_start, result_of, stdout_of
+
+KERNEL_INTERNALS = ("org.fmplab.kernel", "jdk.jshell", "jdk.internal", "org.dflib")
+
+# A long toolkit-style loop: ProgressTracker.step reports to the notebook's progress bar, then
+# checks for interruption, like the toolkit's training and ranking loops.
+LONG_LOOP = """
+var tracker = new ProgressTracker(progressBar(), "train", "batch", 1_000_000_000L);
+double work = 0;
+while (true) {
+    for (int i = 0; i < 20_000; i++) work += Math.sin(i);  // one "batch"
+    tracker.step(1, Map.of("loss", work));
+}
+"""
+
+
+def test_interrupt_stops_a_long_toolkit_loop_within_2_s(kernel):
+    reply, outputs, seconds = interrupt_after_start(
+        kernel, LONG_LOOP, lambda m: m["msg_type"] == "display_data")
+    assert reply["status"] == "error"
+    assert reply["ename"] == "InterruptedWorkException"
+    assert seconds < 2.0, f"the cell took {seconds:.2f} s to stop"
+    content, _ = kernel.run("1 + 1")
+    assert content["status"] == "ok"
+
+
+def test_interrupt_stops_a_plain_loop(kernel):
+    # User code that never checks for interruption: stopped after the grace period (Java < 20).
+    reply, _, seconds = interrupt_after_start(
+        kernel, 'System.out.println("spinning"); long n = 0; while (true) { n++; }',
+        lambda m: m["msg_type"] == "stream")
+    assert reply["status"] == "error"
+    assert reply["ename"] == "InterruptedException"
+    assert seconds < 2.5
+    content, outputs = kernel.run("40 + 2")
+    assert content["status"] == "ok" and result_of(outputs) == "42"
+
+
+def test_exception_shows_the_users_exception_and_kernel_survives(kernel):
+    content, outputs = kernel.run(
+        'class BudgetExceeded extends RuntimeException { BudgetExceeded(String m) { super(m); } }\n'
+        'void spend(int n) { if (n > 3) throw new BudgetExceeded("spent " + n + " of 3"); }\n'
+        'spend(5);')
+    assert content["status"] == "error"
+    assert content["ename"] == "BudgetExceeded"
+    assert content["evalue"] == "spent 5 of 3"
+    errors = [m for m in outputs if m["msg_type"] == "error"]
+    assert len(errors) == 1
+    trace = "\n".join(errors[0]["content"]["traceback"])
+    assert "BudgetExceeded: spent 5 of 3" in trace
+    assert not any(internal in trace for internal in KERNEL_INTERNALS), trace
+    content, outputs = kernel.run('"still alive"')
+    assert content["status"] == "ok" and result_of(outputs) == "still alive"
+
+
+def test_library_exception_keeps_its_class_and_cause(kernel):
+    content, outputs = kernel.run('Integer.parseInt("seven")')
+    assert content["ename"] == "NumberFormatException"
+    assert 'For input string: "seven"' in content["evalue"]
+
+
+def test_compile_error_is_readable_and_kernel_survives(kernel):
+    content, outputs = kernel.run('int ok = 1;\nString s = 42;')
+    assert content["status"] == "error"
+    assert content["ename"] == "CompilationException"
+    assert "line 2" in content["evalue"] and "incompatible types" in content["evalue"]
+    assert "String s = 42;" in "\n".join(outputs[0]["content"]["traceback"])
+    content, outputs = kernel.run("ok + 1")
+    assert content["status"] == "ok" and result_of(outputs) == "2"
+
+
+def test_stack_overflow_is_reported_and_kernel_survives(kernel):
+    content, _ = kernel.run("int down(int n) { return down(n + 1) + 1; }\ndown(0)")
+    assert content["status"] == "error" and content["ename"] == "StackOverflowError"
+    content, outputs = kernel.run("3 * 3")
+    assert result_of(outputs) == "9"
+
+
+def test_jars_of_a_missing_path_is_a_clear_error(kernel):
+    content, _ = kernel.run("%jars /no/such/dir/missing.jar")
+    assert content["status"] == "error"
+    assert "no file matches '/no/such/dir/missing.jar'" in content["evalue"]
+
+
+def test_jars_adds_a_jar(kernel, tmp_path):
+    src = tmp_path / "demo" / "Greeter.java"
+    src.parent.mkdir()
+    src.write_text('package demo; public class Greeter { public String hi() { return "hi from a jar"; } }')
+    subprocess.run(["javac", "-d", str(tmp_path / "classes"), str(src)], check=True)
+    subprocess.run(["jar", "cf", str(tmp_path / "greeter.jar"), "-C", str(tmp_path / "classes"), "."], check=True)
+    content, outputs = kernel.run(f"%jars {tmp_path}/*.jar\nnew demo.Greeter().hi()")
+    assert content["status"] == "ok", content
+    assert result_of(outputs) == "hi from a jar"
+
+
+def test_classpath_magic_lists_the_toolkit(kernel):
+    content, outputs = kernel.run("%classpath")
+    assert content["status"] == "ok"
+    assert "fmplab-toolkit" in stdout_of(outputs)
+
+
+def test_load_runs_a_file_as_if_typed(kernel, tmp_path):
+    (tmp_path / "helpers.jsh").write_text("int answer() { return 41; }\n")
+    content, outputs = kernel.run(f"%load {tmp_path}/helpers.jsh\nanswer() + 1")
+    assert content["status"] == "ok", content
+    assert result_of(outputs) == "42"
+
+
+@pytest.mark.skipif(shutil.which("mvn") is None, reason="needs the Maven CLI")
+def test_maven_offline_resolves_from_the_local_repository(kernel):
+    # junit-jupiter-api is in the local repository (a test dependency of the toolkit), not on the
+    # kernel's class path.
+    pom = (ROOT / "pom.xml").read_text()
+    version = re.search(r"<junit.version>(.+?)</junit.version>", pom).group(1)
+    if not (pathlib.Path.home() / f".m2/repository/org/junit/jupiter/junit-jupiter-api/{version}").exists():
+        pytest.skip("junit-jupiter-api is not in the local Maven repository")
+    content, outputs = kernel.run(
+        f"%maven -o org.junit.jupiter:junit-jupiter-api:{version}\n"
+        "org.junit.jupiter.api.Assertions.class.getSimpleName()", timeout=300)
+    assert content["status"] == "ok", content
+    assert "added" in stdout_of(outputs)
+    assert result_of(outputs) == "Assertions"
+
+
+def test_display_returns_an_id_that_updates_in_place(kernel):
+    content, outputs = kernel.run('String id = display(html("<b>1</b>"));\nupdateDisplay(id, html("<b>2</b>"));')
+    kinds = [m["msg_type"] for m in outputs]
+    assert kinds == ["display_data", "update_display_data"]
+    assert outputs[0]["content"]["transient"]["display_id"] == outputs[1]["content"]["transient"]["display_id"]
+
+
+def test_cell_ending_in_display_shows_no_id(kernel):
+    content, outputs = kernel.run('display(html("<i>x</i>"))')
+    assert [m["msg_type"] for m in outputs] == ["display_data"]
+
+
+def test_toolkit_results_render_as_html_and_png(kernel):
+    content, outputs = kernel.run(
+        "record Score(double acc) implements org.fmplab.viz.HtmlRenderable, org.fmplab.viz.ImageRenderable {\n"
+        "  public String toHtml() { return \"<table><tr><td>\" + acc + \"</td></tr></table>\"; }\n"
+        "  public java.awt.image.BufferedImage toImage() { return new java.awt.image.BufferedImage(4, 4, 1); }\n"
+        "}\n"
+        "new Score(0.93)")
+    data = [m for m in outputs if m["msg_type"] == "execute_result"][0]["content"]["data"]
+    assert "<td>0.93</td>" in data["text/html"]
+    assert "image/png" in data
+
+
+def test_progress_bar_is_one_updating_display(kernel):
+    content, outputs = kernel.run(
+        'var t = new ProgressTracker(progressBar(), "rank", "channel", 30);\n'
+        'for (int i = 0; i < 30; i++) { t.step(1, Map.of("score", i * 0.1)); Thread.sleep(10); }')
+    assert content["status"] == "ok"
+    displays = [m for m in outputs if m["msg_type"] == "display_data"]
+    updates = [m for m in outputs if m["msg_type"] == "update_display_data"]
+    assert len(displays) == 1
+    assert 1 <= len(updates) < 30  # throttled
+    final = updates[-1]["content"]["data"]
+    assert "30/30 channel" in final["text/plain"] and "<progress" in final["text/html"]
