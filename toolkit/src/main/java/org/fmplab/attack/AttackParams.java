@@ -26,6 +26,16 @@ public final class AttackParams {
         }
     }
 
+    public long getLong(String key, long def) {
+        Object v = take(key);
+        if (v == null) return def;
+        try {
+            return v instanceof Number n ? n.longValue() : Long.parseLong(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(attack + ": " + key + " = '" + v + "' is not an integer");
+        }
+    }
+
     public double getDouble(String key, double def) {
         Object v = take(key);
         if (v == null) return def;

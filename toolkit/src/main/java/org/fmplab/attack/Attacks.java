@@ -15,6 +15,13 @@ public final class Attacks {
 
     static {
         register("badnets", p -> new BadNets(p.getInt("size", 3), p.getInt("margin", 0), p.getDouble("value", 1.0)));
+        register(Blended.NAME, Blended::from);
+        register(Sig.NAME, Sig::from);
+        register(LowFrequency.NAME, LowFrequency::from);
+        register(WaNet.NAME, WaNet::from);
+        register(InputAware.NAME, InputAware::from);
+        register(SsbaLite.NAME, SsbaLite::from);
+        register(LabelConsistent.NAME, LabelConsistent::from);
     }
 
     private Attacks() { }

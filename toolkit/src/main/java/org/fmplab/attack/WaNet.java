@@ -1,0 +1,110 @@
+package org.fmplab.attack;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.fmplab.model.BatchTransform;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * WaNet (Nguyen &amp; Tran 2021): warps the image with a fixed smooth flow field ({@link WarpField}).
+ * The poisoned training images are warped and relabelled by the {@link Poisoner}; during training,
+ * "noise" samples (the warp plus per-pixel random jitter, labels kept; cross ratio × rate of each
+ * batch) are made on the fly through {@link #trainingTransform(PoisonedDataset)}. The field is seeded
+ * and saved with the attack.
+ */
+public final class WaNet implements Attack {
+    static final String NAME = "wanet";
+    private final int k;
+    private final double strength;
+    private final double crossRatio;
+    private final long seed;
+    private WarpField field;
+
+    /**
+     * @param k          control-grid size, ≥ 2 (default 4)
+     * @param strength   warping strength s, ≥ 0 (default 0.5; 0 = identity)
+     * @param crossRatio noise samples per poisoned sample, ≥ 0 (default 2)
+     * @param seed       seed of the field
+     */
+    public WaNet(int k, double strength, double crossRatio, long seed) {
+        this.k = Check.range(NAME, "k", k, 2, 1024);
+        this.strength = Check.closed(NAME, "s", strength, 0, 1000);
+        this.crossRatio = Check.closed(NAME, "crossRatio", crossRatio, 0, 100);
+        this.seed = seed;
+    }
+
+    /** From registry parameters; defaults k = 4, s = 0.5, cross ratio 2, seed 0. */
+    static WaNet from(AttackParams p) {
+        return new WaNet(p.getInt("k", 4), p.getDouble("s", 0.5), p.getDouble("crossRatio", 2), p.getLong("seed", 0));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Map<String, Object> params() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("k", k);
+        m.put("s", strength);
+        m.put("crossRatio", crossRatio);
+        m.put("seed", seed);
+        return m;
+    }
+
+    @Override
+    public INDArray apply(INDArray images, int[] sampleIds) {
+        int[] s = shape(images);
+        float[][] coords = field().coordinates(s[2], s[3], strength);
+        return ImageOps.array(WarpField.sample(ImageOps.floats(images), s[0], s[1], s[2], s[3], coords), images.shape());
+    }
+
+    @Override
+    public BatchTransform trainingTransform(PoisonConfig config, int numClasses) {
+        return noiseSamples(config.rate(), null);
+    }
+
+    @Override
+    public BatchTransform trainingTransform(PoisonedDataset poisoned) {
+        return noiseSamples(poisoned.config().rate(), CrossSamples.mask(poisoned.dataset().size(), poisoned.poisonIndices()));
+    }
+
+    private BatchTransform noiseSamples(double rate, boolean[] poisoned) {
+        if (crossRatio == 0) return null;
+        return new CrossSamples(crossRatio, rate, poisoned, (batch, rows, rng) -> {
+            int[] s = shape(batch);
+            float[][] coords = field().coordinates(s[2], s[3], strength);
+            int plane = s[1] * s[2] * s[3];
+            float[] all = ImageOps.floats(batch);
+            float[] out = new float[rows.length * plane];
+            for (int r = 0; r < rows.length; r++) {
+                float[] one = java.util.Arrays.copyOfRange(all, rows[r] * plane, (rows[r] + 1) * plane);
+                float[] warped = WarpField.sample(one, 1, s[1], s[2], s[3], WarpField.jitter(coords, s[2], s[3], rng));
+                System.arraycopy(warped, 0, out, r * plane, plane);
+            }
+            return ImageOps.array(out, rows.length, s[1], s[2], s[3]);
+        });
+    }
+
+    @Override
+    public synchronized Map<String, INDArray> state() {
+        return Map.of("field", field().array());
+    }
+
+    @Override
+    public synchronized void restoreState(Map<String, INDArray> state) {
+        WarpField f = WarpField.of(Surrogate.require(state, "field"));
+        if (f.k() != k) throw new IllegalArgumentException(NAME + ": saved field is " + f.k() + "x" + f.k() + " but k = " + k);
+        field = f;
+    }
+
+    private synchronized WarpField field() {
+        if (field == null) field = WarpField.random(k, seed);
+        return field;
+    }
+
+    private static int[] shape(INDArray x) {
+        return new int[] {(int) x.size(0), (int) x.size(1), (int) x.size(2), (int) x.size(3)};
+    }
+}
