@@ -34,7 +34,11 @@ def test_interrupt_stops_a_long_toolkit_loop_within_2_s(kernel):
 
 
 def test_interrupt_stops_a_plain_loop(kernel):
-    # User code that never checks for interruption: stopped after the grace period (Java < 20).
+    # User code that never checks for interruption: stopped after the grace period. Java 20 and
+    # later have no Thread.stop, so there only loops that check for interruption can be stopped.
+    _, outputs = kernel.run("Runtime.version().feature()")
+    if int(result_of(outputs)) >= 20:
+        pytest.skip("Thread.stop is gone in Java 20+")
     reply, _, seconds = interrupt_after_start(
         kernel, 'System.out.println("spinning"); long n = 0; while (true) { n++; }',
         lambda m: m["msg_type"] == "stream")
@@ -166,3 +170,32 @@ def test_progress_bar_is_one_updating_display(kernel):
     assert 1 <= len(updates) < 30  # throttled
     final = updates[-1]["content"]["data"]
     assert "30/30 channel" in final["text/plain"] and "<progress" in final["text/html"]
+
+
+def test_cells_queued_behind_a_failing_cell_are_aborted(kernel):
+    # "Run All": every cell is sent at once; after a failure the rest must not run.
+    failing = kernel.send('Thread.sleep(300);\nthrow new IllegalStateException("stop here");')
+    queued = kernel.send('System.out.println("must not run");')
+    content, _ = kernel.collect(failing)
+    assert content["status"] == "error"
+    content, outputs = kernel.collect(queued)
+    assert content["status"] == "aborted"
+    assert "must not run" not in stdout_of(outputs)
+    content, outputs = kernel.run("1 + 2")  # sent after the failure: runs
+    assert content["status"] == "ok" and result_of(outputs) == "3"
+
+
+def test_restart_and_shutdown(kernel):
+    kernel.run("int beforeRestart = 1;")
+    kernel.km.restart_kernel(now=False)
+    kernel.kc.wait_for_ready(timeout=60)
+    content, outputs = kernel.run("beforeRestart")
+    assert content["status"] == "error" and content["ename"] == "CompilationException", "a fresh JShell"
+    content, outputs = kernel.run("2 + 3")
+    assert result_of(outputs) == "5"
+    start = time.time()
+    kernel.kc.shutdown()
+    while kernel.km.is_alive() and time.time() - start < 10:
+        time.sleep(0.1)
+    assert not kernel.km.is_alive(), "the kernel exits by itself after shutdown_request"
+    assert time.time() - start < 5

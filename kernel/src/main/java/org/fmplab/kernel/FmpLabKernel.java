@@ -9,6 +9,7 @@ import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
 import org.dflib.jjava.jupyter.kernel.comm.CommManager;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.dflib.jjava.jupyter.kernel.magic.MagicParser;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
@@ -24,8 +25,13 @@ import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -46,6 +52,8 @@ public final class FmpLabKernel extends BaseKernel {
     private final History history;
     private volatile ShellReplyEnvironment currentEnv;
     private volatile String lastOutputText;
+    private volatile boolean stopOnError;
+    private volatile Instant failedAt;
 
     FmpLabKernel(String name, String version, History history, JupyterIO io, CommManager comms, Renderer renderer,
                   MagicParser magicParser, MagicsRegistry magics, StringStyler errorStyler) {
@@ -97,8 +105,8 @@ public final class FmpLabKernel extends BaseKernel {
         String java;
         try {
             java = magicParser.resolveMagics(Magics.expandLoads(code));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         Notebook.lastDisplayId = null;
         try {
@@ -113,8 +121,15 @@ public final class FmpLabKernel extends BaseKernel {
 
     @Override
     public DisplayData eval(String code) {
-        DisplayData out = super.eval(code);
-        Object text = out == null ? null : out.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN);
+        DisplayData out;
+        try {
+            out = super.eval(code);
+        } catch (Throwable t) {
+            // Stamped before the error is shown: requests sent after seeing it are not aborted.
+            if (stopOnError) failedAt = Instant.now();
+            throw t;
+        }
+        Object text = out == null ? null : out.getData(MIMEType.TEXT_PLAIN);
         lastOutputText = text == null ? null : text.toString();
         return out;
     }
@@ -122,9 +137,15 @@ public final class FmpLabKernel extends BaseKernel {
     @Override
     protected void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
         ExecuteRequest request = message.getContent();
+        Instant sent = sentAt(message);
+        if (request.shouldStopOnError() && failedAt != null && sent != null && sent.isBefore(failedAt)) {
+            abort(env);
+            return;
+        }
         int count = executionCount.get();
         currentEnv = env;
         lastOutputText = null;
+        stopOnError = request.shouldStopOnError();
         try {
             super.handleExecuteRequest(env, message);
         } catch (Error e) {
@@ -137,6 +158,24 @@ public final class FmpLabKernel extends BaseKernel {
         } finally {
             currentEnv = null;
             if (request.shouldStoreHistory() && !request.isSilent()) history.add(count, request.getCode(), lastOutputText);
+        }
+    }
+
+    /**
+     * Like IPython, after a cell fails the cells queued behind it ("Run All") are not run: a request
+     * sent before the failure is answered "aborted".
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void abort(ShellReplyEnvironment env) {
+        env.setBusyDeferIdle();
+        env.reply(new Message(env.getContext(), MessageType.EXECUTE_REPLY, Map.of("status", "aborted")));
+    }
+
+    private static Instant sentAt(Message<?> message) {
+        try {
+            return OffsetDateTime.parse(message.getHeader().getTimestamp().getDateString()).toInstant();
+        } catch (RuntimeException e) {
+            return null; // no or unreadable date: never abort
         }
     }
 
