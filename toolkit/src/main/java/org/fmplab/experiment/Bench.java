@@ -1,28 +1,46 @@
 package org.fmplab.experiment;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Set;
 
 /** {@code ./fmplab bench WHAT}: benchmarks that print figures (speed targets live here, not in tests). */
 final class Bench {
+    static final String USAGE = """
+            usage: ./fmplab bench WHAT [options]
+              train   [--steps N] [--vs-pytorch]   training img/s of SmallCNN and PreActResNet-18 (w16, w64)
+              attacks [--attacks a,b] [--epochs E] ...   attack x CA/ASR/RA/time table on the default
+              kernel                                Jupyter kernel start-up and cell round trip
+            """;
+
     private Bench() { }
 
     static int main(String[] argv, PrintStream out) {
-        Args a = new Args(argv, Set.of("vs-pytorch", "help"));
-        String what = a.positional().isEmpty() ? "help" : a.positional().get(0);
-        boolean vsPytorch = a.flag("vs-pytorch");
+        String what = argv.length == 0 ? "help" : argv[0];
+        String[] rest = Arrays.copyOfRange(argv, Math.min(1, argv.length), argv.length);
         switch (what) {
             case "train" -> {
+                Args a = new Args(rest, Set.of("vs-pytorch"));
+                boolean vsPytorch = a.flag("vs-pytorch");
                 int steps = a.getInt("steps", 8);
                 a.rejectUnknown();
                 var rows = TrainBench.run(out, 128, steps);
                 if (vsPytorch) PytorchBench.compareTraining(out, rows, steps);
+                return 0;
+            }
+            case "attacks" -> {
+                try {
+                    return AttackBench.main(rest, out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
             default -> {
-                out.println("usage: ./fmplab bench train [--steps N] [--vs-pytorch]");
-                return what.equals("help") ? 0 : 2;
+                out.print(USAGE);
+                return what.equals("help") || what.equals("--help") ? 0 : 2;
             }
         }
-        return 0;
     }
 }
