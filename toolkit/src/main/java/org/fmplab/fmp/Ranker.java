@@ -1,0 +1,210 @@
+package org.fmplab.fmp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.fmplab.data.ImageDataset;
+import org.fmplab.data.Subsets;
+import org.fmplab.model.FeatureMapLayer;
+import org.fmplab.model.FeatureMapLayers;
+import org.fmplab.progress.ProgressListener;
+import org.fmplab.progress.ProgressTracker;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * FMP's ranking stage (method spec §2, steps 1–6): for every output channel of every conv layer, the
+ * adversarial example that maximises that channel's MSE against the clean batch (random start α, then
+ * FGSM step ε, or PGD), scored by the whole model's accuracy (or loss) on it, ranked within the
+ * layer. Deterministic for a given seed. The network is not modified.
+ *
+ * <p>Fast mode computes the clean activations and the forward pass of the shared random start once,
+ * for all layers; each channel then costs a backward pass from its own layer down to the input (its
+ * first step through a single filter) plus the scoring forward. Reference mode recomputes both
+ * forward passes for every channel, as the released code does, and gives bit-identical results.
+ */
+public final class Ranker {
+    /** Receives each channel's adversarial probe batch [B, C, H, W]; valid only during the call. */
+    @FunctionalInterface
+    public interface AdversarialSink {
+        void accept(String layer, int channel, INDArray adversarial);
+    }
+
+    private final RankConfig config;
+    private final AdversarialSink sink;
+
+    public Ranker(RankConfig config) {
+        this(config, null);
+    }
+
+    private Ranker(RankConfig config, AdversarialSink sink) {
+        this.config = java.util.Objects.requireNonNull(config, "config");
+        this.sink = sink;
+    }
+
+    /** A ranker that also hands every adversarial batch to {@code s} (for inspection and tests). */
+    public Ranker withSink(AdversarialSink s) {
+        return new Ranker(config, s);
+    }
+
+    public RankConfig config() {
+        return config;
+    }
+
+    /**
+     * Ranks every feature map of {@code net} on a probe batch of {@code probeSize} images drawn from
+     * {@code clean} with {@code seed} (which also seeds the random start).
+     *
+     * @throws IllegalArgumentException if the probe is larger than {@code clean}
+     * @throws org.fmplab.progress.InterruptedWorkException if the thread is interrupted
+     */
+    public Ranking rank(ComputationGraph net, ImageDataset clean, long seed, ProgressListener listener) {
+        config.checkProbeFits(clean.size());
+        int[] idx = Subsets.randomSample(clean.size(), config.probeSize(), seed);
+        return rank(net, clean.features(idx), clean.labels(idx), seed, listener);
+    }
+
+    /** Ranks every feature map of {@code net} on the given probe batch x [B, C, H, W] in [0, 1]. */
+    public Ranking rank(ComputationGraph net, INDArray x, int[] labels, long seed, ProgressListener listener) {
+        return rank(net, FeatureMapLayers.of(net), x, labels, seed, listener);
+    }
+
+    /** Ranks the feature maps of {@code layers} only. */
+    public Ranking rank(ComputationGraph net, List<FeatureMapLayer> layers, INDArray x, int[] labels, long seed,
+                        ProgressListener listener) {
+        if (x.size(0) != labels.length) {
+            throw new IllegalArgumentException("probe batch has " + x.size(0) + " images but " + labels.length + " labels");
+        }
+        long t0 = System.nanoTime();
+        ProbeNet probe = ProbeNet.of(net);
+        Batch batch = new Batch(x, randomStart(x, config.alpha(), seed), labels);
+        ProgressTracker tracker = new ProgressTracker(listener, "rank", "channel", FeatureMapLayers.totalChannels(layers));
+        Shared shared = config.mode() == RankConfig.Mode.FAST ? new Shared(probe.forward(x), probe.forward(batch.x0)) : null;
+        ProbeNet.Activations cleanActs = shared != null ? shared.clean() : probe.forward(x);
+        double probeAccuracy = Scoring.of(probe.logits(cleanActs), labels, 1).accuracy(0);
+        Map<String, List<ChannelScore>> scores = new LinkedHashMap<>();
+        for (int li = 0; li < layers.size(); li++) {
+            FeatureMapLayer layer = layers.get(li);
+            int node = probe.indexOf(layer.name());
+            List<ChannelScore> layerScores = new ArrayList<>();
+            int k = config.channelsPerPass();
+            for (int from = 0; from < layer.channels(); from += k) {
+                int[] channels = range(from, Math.min(layer.channels(), from + k));
+                layerScores.addAll(rankChannels(probe, batch, shared, layer.name(), node, channels));
+                tracker.step(channels.length, Map.of("layer", (double) li + 1,
+                        "ch/s", tracker.elapsedSeconds() > 0 ? (layerScoresDone(scores) + layerScores.size()) / tracker.elapsedSeconds() : 0.0));
+            }
+            scores.put(layer.name(), layerScores);
+        }
+        return new Ranking(config, layers, scores, probeAccuracy, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static int layerScoresDone(Map<String, List<ChannelScore>> scores) {
+        return scores.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** Clean and random-start forward passes shared by every channel in fast mode. */
+    private record Shared(ProbeNet.Activations clean, ProbeNet.Activations start) { }
+
+    /** The probe batch, its random start, and their replicas for batched channels. */
+    private static final class Batch {
+        final INDArray x;
+        final INDArray x0;
+        final int[] labels;
+        private final Map<Integer, INDArray[]> tiled = new java.util.HashMap<>();
+
+        Batch(INDArray x, INDArray x0, int[] labels) {
+            this.x = x;
+            this.x0 = x0;
+            this.labels = labels;
+        }
+
+        long rows() {
+            return x.size(0);
+        }
+
+        /** {x, x0} replicated {@code k} times along the batch. */
+        INDArray[] replicated(int k) {
+            if (k == 1) return new INDArray[] {x, x0};
+            return tiled.computeIfAbsent(k, n -> new INDArray[] {Nd4j.tile(x, n, 1, 1, 1), Nd4j.tile(x0, n, 1, 1, 1)});
+        }
+    }
+
+    private List<ChannelScore> rankChannels(ProbeNet probe, Batch b, Shared shared, String layer, int node, int[] channels) {
+        ProbeNet.Activations clean = shared != null ? shared.clean() : probe.forward(b.x);
+        ProbeNet.Activations start = shared != null ? shared.start() : probe.forward(b.x0);
+        INDArray cleanLayer = clean.value(node);
+        INDArray adv = attack(probe, b, start, cleanLayer, node, channels, shared == null);
+        ProbeNet.Activations out = probe.forward(adv);
+        Scoring s = Scoring.of(probe.logits(out), b.labels, channels.length);
+        List<ChannelScore> result = new ArrayList<>();
+        long n = b.rows();
+        for (int k = 0; k < channels.length; k++) {
+            INDArray rows = out.value(node).get(NDArrayIndex.interval(k * n, (k + 1) * n));
+            double mse = ChannelLoss.mse(rows, cleanLayer, channels[k]);
+            result.add(new ChannelScore(layer, channels[k], s.accuracy(k), s.loss(k), mse, 0));
+            if (sink != null) sink.accept(layer, channels[k], adv.get(NDArrayIndex.interval(k * n, (k + 1) * n)));
+        }
+        return result;
+    }
+
+    /** One adversarial probe batch per channel (stacked), from the random start; FGSM or PGD. */
+    private INDArray attack(ProbeNet probe, Batch b, ProbeNet.Activations start, INDArray cleanLayer, int node,
+                            int[] channels, boolean fullForward) {
+        INDArray[] xs = b.replicated(channels.length);
+        INDArray x = xs[0];
+        INDArray x0 = xs[1];
+        INDArray g = gradient(probe, start, cleanLayer, node, channels);
+        if (config.steps() == 1) return clip01(x0.add(Transforms.sign(g).muli(config.epsilon())));
+        INDArray adv = x0;
+        for (int s = 0; s < config.steps(); s++) {
+            if (s > 0) {
+                ProbeNet.Activations a = fullForward ? probe.forward(adv) : probe.forward(adv, node);
+                g = gradient(probe, a, cleanLayer, node, channels);
+            }
+            INDArray step = adv.add(Transforms.sign(g).muli(config.alpha()));
+            adv = clip01(Transforms.min(Transforms.max(step, x.sub(config.epsilon()), false), x.add(config.epsilon()), false));
+        }
+        return adv;
+    }
+
+    /** Input gradient of each channel's MSE (replica k of the batch carries channel k's gradient). */
+    private static INDArray gradient(ProbeNet probe, ProbeNet.Activations acts, INDArray cleanLayer, int node, int[] channels) {
+        long n = cleanLayer.size(0);
+        if (channels.length == 1) {
+            INDArray eps = ChannelLoss.channelGradient(acts.value(node), cleanLayer, channels[0]);
+            return probe.inputGradientOneChannel(acts, node, channels[0], eps);
+        }
+        INDArray act = acts.replicated(node, n * channels.length);
+        INDArray eps = Nd4j.zeros(act.dataType(), act.shape());
+        for (int k = 0; k < channels.length; k++) {
+            ChannelLoss.channel(eps.get(NDArrayIndex.interval(k * n, (k + 1) * n)), channels[k])
+                    .assign(ChannelLoss.channelGradient(act.get(NDArrayIndex.interval(k * n, (k + 1) * n)), cleanLayer, channels[k]));
+        }
+        return probe.inputGradient(acts, node, eps);
+    }
+
+    private static INDArray clip01(INDArray a) {
+        return Transforms.min(Transforms.max(a, 0.0, false), 1.0, false);
+    }
+
+    /** x0 = clip[0,1](x + α · s), s uniformly random ±1 per pixel (seeded). */
+    static INDArray randomStart(INDArray x, double alpha, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed ^ 0x6A09E667F3BCC909L);
+        float[] signs = new float[(int) x.length()];
+        for (int i = 0; i < signs.length; i++) signs[i] = rng.nextBoolean() ? (float) alpha : (float) -alpha;
+        INDArray noise = Nd4j.create(signs, x.shape(), 'c').castTo(x.dataType());
+        return clip01(x.dup('c').addi(noise));
+    }
+
+    private static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) r[i] = from + i;
+        return r;
+    }
+}

@@ -1,0 +1,191 @@
+package org.fmplab.fmp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.fmplab.model.Backend;
+import org.fmplab.model.FeatureMapLayer;
+import org.fmplab.model.FeatureMapLayers;
+import org.fmplab.model.ModelSpec;
+import org.fmplab.model.Models;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+class RankerTest {
+    private static final int[] LABELS_8 = {0, 1, 2, 3, 4, 0, 1, 2};
+
+    /**
+     * One conv of 4 channels → BN → ReLU → global average pool → 2 classes. Channel 3 is the backdoor:
+     * a uniform 3×3 detector, silent (just below its ReLU threshold) on the flat clean images, whose
+     * response alone drives class 1. Channels 0–2 are high-frequency (checkerboard-like) filters: their
+     * adversarial perturbations barely move the detector. Channel 2 has the largest weights, so the
+     * largest feature-map MSE under attack, but no say in the output. The flat clean images are class 0
+     * with a margin of 1.
+     */
+    static ComputationGraph backdoorNet() {
+        Backend.init();
+        ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(1)
+                .convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("input")
+                .setInputTypes(InputType.convolutional(8, 8, 1))
+                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.IDENTITY).build(), "input")
+                .addLayer("bn", new BatchNormalization.Builder().build(), "conv")
+                .addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "relu")
+                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("output").build());
+        net.init();
+        float[][] checker = {{1, -1, 1}, {-1, 1, -1}, {1, -1, 1}};
+        float[][][] filters = {
+                scale(checker, 0.1f),
+                scale(new float[][] {{1, -1, 1}, {1, -1, 1}, {1, -1, 1}}, 0.1f),
+                scale(checker, 2f),
+                scale(new float[][] {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}}, 1f)};
+        float[] bias = {0f, 0f, 0f, -4.5f - 0.09f};
+        INDArray w = net.getLayer("conv").getParam("W");
+        for (int c = 0; c < 4; c++) {
+            w.tensorAlongDimension(c, 1, 2, 3).assign(Nd4j.createFromArray(filters[c]).reshape(1, 3, 3));
+            net.getLayer("conv").getParam("b").putScalar(c, bias[c]);
+        }
+        net.getLayer("output").getParam("W").assign(Nd4j.createFromArray(new float[][] {{1, 0}, {1, 0}, {0, 0}, {0, 200}}));
+        net.getLayer("output").getParam("b").assign(Nd4j.createFromArray(new float[][] {{1, 0}}));
+        return net;
+    }
+
+    private static float[][] scale(float[][] f, float s) {
+        float[][] out = new float[f.length][];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = f[i].clone();
+            for (int j = 0; j < out[i].length; j++) out[i][j] *= s;
+        }
+        return out;
+    }
+
+    @Test
+    void theKnownBackdoorChannelRanksFirst() {
+        Nd4j.getRandom().setSeed(3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 16, 1, 8, 8).muli(0.004).addi(0.498);
+        int[] labels = new int[16];
+        ComputationGraph net = backdoorNet();
+        Ranking r = new Ranker(RankConfig.paper().withProbeSize(16)).rank(net, x, labels, 7, null);
+
+        assertEquals(1.0, r.probeAccuracy());
+        List<ChannelScore> ranked = r.ranked("conv");
+        assertEquals(3, ranked.get(0).channel(), () -> "backdoor channel first: " + ranked);
+        assertTrue(ranked.get(0).accuracy() < 0.75, () -> "attacking it flips predictions: " + ranked.get(0));
+        ChannelScore loud = r.get("conv", 2);
+        assertEquals(1.0, loud.accuracy(), "the largest-MSE channel does not move the output");
+        assertTrue(loud.mse() > ranked.get(0).mse(), "so MSE alone would not find the backdoor");
+        assertEquals(4, r.table().rowCount());
+    }
+
+    @Test
+    void tiesAreBrokenByLargerMseThenChannelIndex() {
+        List<FeatureMapLayer> layers = List.of(new FeatureMapLayer("c", 4, List.of(), false));
+        List<ChannelScore> scores = List.of(new ChannelScore("c", 0, 0.5, 1, 0.1, 0), new ChannelScore("c", 1, 0.25, 1, 0.1, 0),
+                new ChannelScore("c", 2, 0.5, 1, 0.3, 0), new ChannelScore("c", 3, 0.5, 1, 0.1, 0));
+        Ranking r = new Ranking(RankConfig.paper(), layers, Map.of("c", scores), 1, 0);
+        assertEquals(List.of(1, 2, 0, 3), r.ranked("c").stream().map(ChannelScore::channel).toList());
+        Ranking byLoss = new Ranking(RankConfig.paper().withScore(RankConfig.Score.LOSS), layers, Map.of("c", List.of(
+                new ChannelScore("c", 0, 1, 0.2, 0, 0), new ChannelScore("c", 1, 1, 0.9, 0, 0),
+                new ChannelScore("c", 2, 1, 0.2, 0, 0), new ChannelScore("c", 3, 1, 0.2, 0.5, 0))), 1, 0);
+        assertEquals(List.of(1, 3, 0, 2), byLoss.ranked("c").stream().map(ChannelScore::channel).toList());
+    }
+
+    @Test
+    void fastAndReferenceModesGiveIdenticalAdversarialExamplesAndScores() {
+        // Width 16: stage 4 has 128 channels (high channel indices are exercised); 8x8 keeps it cheap.
+        ComputationGraph resnet = TestNets.trainedLike(Models.build(new ModelSpec(ModelSpec.PREACT_RESNET18, 16, 3, 8, 8, 5, 2)));
+        compareModes(resnet, pick(resnet, "s2b1_shortcut", "s4b2_conv1"), Nd4j.rand(DataType.FLOAT, 8, 3, 8, 8), 1);
+        ComputationGraph small = TestNets.trainedLike(Models.build(new ModelSpec(ModelSpec.SMALL_CNN, 4, 1, 10, 10, 5, 2)));
+        for (int steps : new int[] {1, 2}) {
+            compareModes(small, FeatureMapLayers.of(small), Nd4j.rand(DataType.FLOAT, 8, 1, 10, 10), steps);
+        }
+    }
+
+    private static void compareModes(ComputationGraph net, List<FeatureMapLayer> layers, INDArray x, int steps) {
+        RankConfig cfg = RankConfig.paper().withProbeSize(8).withSteps(steps).withEpsilon(8.0 / 255);
+        Map<String, INDArray> fastAdv = new LinkedHashMap<>();
+        Map<String, INDArray> refAdv = new LinkedHashMap<>();
+        Ranking fast = new Ranker(cfg).withSink((l, c, a) -> fastAdv.put(l + "/" + c, a.dup()))
+                .rank(net, layers, x, LABELS_8, 11, null);
+        Ranking ref = new Ranker(cfg.withMode(RankConfig.Mode.REFERENCE)).withSink((l, c, a) -> refAdv.put(l + "/" + c, a.dup()))
+                .rank(net, layers, x, LABELS_8, 11, null);
+        assertEquals(FeatureMapLayers.totalChannels(layers), fastAdv.size());
+        for (String key : fastAdv.keySet()) {
+            assertEquals(fastAdv.get(key), refAdv.get(key), "adversarial batch of " + key + ", steps " + steps);
+            assertTrue(fastAdv.get(key).sub(x).amaxNumber().doubleValue() > 0, "the attack moved the batch");
+        }
+        assertEquals(ref.all(), fast.all(), "scores, steps " + steps);
+    }
+
+    @Test
+    void sameSeedGivesTheSameRankingAndAnotherSeedAnotherStart() {
+        ComputationGraph net = TestNets.trainedLike(Models.build(new ModelSpec(ModelSpec.SMALL_CNN, 4, 1, 10, 10, 5, 2)));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 10, 10);
+        Ranker ranker = new Ranker(RankConfig.paper().withProbeSize(8));
+        Ranking a = ranker.rank(net, x, LABELS_8, 5, null);
+        Ranking b = ranker.rank(net, x, LABELS_8, 5, null);
+        assertEquals(a.all(), b.all());
+        assertEquals(a.table().toString(), b.table().toString());
+        assertNotEquals(a.all(), ranker.rank(net, x, LABELS_8, 6, null).all());
+        assertNotEquals(Ranker.randomStart(x, 1.0 / 255, 5), Ranker.randomStart(x, 1.0 / 255, 6));
+    }
+
+    @Test
+    void batchingChannelsPerPassGivesTheSameScores() {
+        ComputationGraph net = TestNets.trainedLike(Models.build(new ModelSpec(ModelSpec.SMALL_CNN, 4, 1, 10, 10, 5, 2)));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 10, 10);
+        RankConfig cfg = RankConfig.paper().withProbeSize(8);
+        Ranking one = new Ranker(cfg).rank(net, x, LABELS_8, 5, null);
+        Ranking batched = new Ranker(cfg.withChannelsPerPass(3)).rank(net, x, LABELS_8, 5, null);
+        List<ChannelScore> a = one.all();
+        List<ChannelScore> b = batched.all();
+        int same = 0;
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).mse(), b.get(i).mse(), 1e-4 * Math.max(1, a.get(i).mse()), a.get(i).toString());
+            if (a.get(i).accuracy() == b.get(i).accuracy()) same++;
+        }
+        // Batched kernels may round differently; a sign flip of a near-zero gradient is possible but rare.
+        assertTrue(same >= a.size() - 1, same + " of " + a.size() + " accuracies agree");
+    }
+
+    @Test
+    void scoresEveryChannelAndReportsProgressPerChannel() {
+        ComputationGraph net = TestNets.trainedLike(Models.build(new ModelSpec(ModelSpec.SMALL_CNN, 4, 1, 10, 10, 5, 2)));
+        List<Long> done = new ArrayList<>();
+        Ranking r = new Ranker(RankConfig.paper().withProbeSize(8)).rank(net, Nd4j.rand(DataType.FLOAT, 8, 1, 10, 10),
+                LABELS_8, 5, p -> done.add(p.done()));
+        assertEquals(24, r.size());
+        assertEquals(24, done.size());
+        assertEquals(24L, done.get(done.size() - 1));
+        for (FeatureMapLayer l : r.layers()) {
+            List<Integer> ranks = r.layer(l.name()).stream().map(ChannelScore::rank).sorted().toList();
+            for (int i = 0; i < ranks.size(); i++) assertEquals(i + 1, ranks.get(i));
+        }
+    }
+
+    private static List<FeatureMapLayer> pick(ComputationGraph net, String... names) {
+        List<String> wanted = List.of(names);
+        return FeatureMapLayers.of(net).stream().filter(l -> wanted.contains(l.name())).toList();
+    }
+}
