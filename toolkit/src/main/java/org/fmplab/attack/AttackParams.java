@@ -26,6 +26,7 @@ public final class AttackParams {
         }
     }
 
+    /** The integer (e.g. a seed) under {@code key}, or {@code def} when absent. */
     public long getLong(String key, long def) {
         Object v = take(key);
         if (v == null) return def;

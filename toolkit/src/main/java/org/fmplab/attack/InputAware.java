@@ -40,8 +40,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public final class InputAware implements Attack {
     static final String NAME = "input-aware";
-    private static final int[] G_WIDTHS = {16, 16, 16};
-    private static final int[] M_WIDTHS = {8, 16, 8};
+    private static final int[] G_WIDTHS = {8, 16, 8};
+    private static final int[] M_WIDTHS = {8, 8};
     private static final double MASK_LR = 0.01;
     private static final double JOINT_LR = 0.001;
     private static final int BATCH = 128;
@@ -59,8 +59,8 @@ public final class InputAware implements Attack {
 
     /**
      * @param maskEpochs mask pre-training epochs over the attacker's images, ≥ 0 (paper 25; default 25)
-     * @param epochs     generator + classifier epochs, ≥ 1 (default 10)
-     * @param images     attacker's images used for both stages, ≥ 16 (default 5000)
+     * @param epochs     generator + classifier epochs, ≥ 1 (default 6)
+     * @param images     attacker's images used for both stages, ≥ 16 (default 3000)
      * @param crossRatio cross samples per poisoned sample, ≥ 0 (default 1, as the paper's p_cross = p_attack)
      * @param lambdaDiv  diversity loss weight, ≥ 0 (default 1)
      * @param lambdaNorm mask density penalty weight, ≥ 0 (default 100)
@@ -79,9 +79,9 @@ public final class InputAware implements Attack {
         this.seed = seed;
     }
 
-    /** From registry parameters; defaults: the paper's losses and mask pre-training, 10 generator epochs on 5,000 images. */
+    /** From registry parameters; defaults: the paper's losses and 25 mask epochs, 6 generator epochs on 3,000 images. */
     static InputAware from(AttackParams p) {
-        return new InputAware(p.getInt("maskEpochs", 25), p.getInt("epochs", 10), p.getInt("images", 5000),
+        return new InputAware(p.getInt("maskEpochs", 25), p.getInt("epochs", 6), p.getInt("images", 3000),
                 p.getDouble("crossRatio", 1), p.getDouble("lambdaDiv", 1), p.getDouble("lambdaNorm", 100),
                 p.getDouble("density", 0.032), p.getLong("seed", 0));
     }

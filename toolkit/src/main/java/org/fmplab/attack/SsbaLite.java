@@ -29,14 +29,14 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * small encoder/decoder pair on the attacker's images (StegaStamp-style: random secrets per image,
  * bit cross-entropy for the decoder plus an L2 penalty on the residual); the encoder's residual is
  * bounded by ±eps (tanh·eps), so triggered images differ from the originals by at most eps in L∞.
- * Poisoned images carry the attack's fixed secret. Differences from SSBA: a 4-layer convolutional
+ * Poisoned images carry the attack's fixed secret. Differences from SSBA: a 3-layer convolutional
  * encoder instead of StegaStamp's U-Net, no perceptual (LPIPS) or critic losses, an explicit L∞
  * budget instead of an unconstrained residual, and training on the attacker's own data instead of
  * ImageNet.
  */
 public final class SsbaLite implements Attack {
     static final String NAME = "ssba-lite";
-    private static final int[] E_WIDTHS = {16, 16, 16};
+    private static final int[] E_WIDTHS = {16, 16};
     private static final double LR = 0.001;
     private static final int BATCH = 64;
     private final int bits;
@@ -50,11 +50,11 @@ public final class SsbaLite implements Attack {
     private double bitAccuracy = Double.NaN;
 
     /**
-     * @param bits   length of the secret, in [1, 256] (default 16)
+     * @param bits   length of the secret, in [1, 256] (default 8)
      * @param eps    L∞ budget of the residual in pixel units, in (0, 255] (default 12)
-     * @param lambda weight of the residual's L2 penalty, ≥ 0 (default 1)
+     * @param lambda weight of the residual's L2 penalty (on residual/eps), ≥ 0 (default 0.01)
      * @param epochs encoder/decoder epochs over the attacker's images, ≥ 1 (default 6)
-     * @param images attacker's images used to train them, ≥ 16 (default 5000)
+     * @param images attacker's images used to train them, ≥ 16 (default 3000)
      * @param seed   seed of the secret, the networks and the batches
      */
     public SsbaLite(int bits, double eps, double lambda, int epochs, int images, long seed) {
@@ -66,10 +66,10 @@ public final class SsbaLite implements Attack {
         this.seed = seed;
     }
 
-    /** From registry parameters; defaults 16 bits, ε = 12/255, 6 epochs on 5,000 images. */
+    /** From registry parameters; defaults 8 bits, ε = 12/255, λ = 0.01, 6 epochs on 3,000 images. */
     static SsbaLite from(AttackParams p) {
-        return new SsbaLite(p.getInt("bits", 16), p.getDouble("eps", 12), p.getDouble("lambda", 1), p.getInt("epochs", 6),
-                p.getInt("images", 5000), p.getLong("seed", 0));
+        return new SsbaLite(p.getInt("bits", 8), p.getDouble("eps", 12), p.getDouble("lambda", 0.01), p.getInt("epochs", 6),
+                p.getInt("images", 3000), p.getLong("seed", 0));
     }
 
     @Override
@@ -196,9 +196,9 @@ public final class SsbaLite implements Attack {
             return Nets.init(g);
         }
         g.addVertex("encoded", new ElementWiseVertex(ElementWiseVertex.Op.Add), "x", "residual");
-        g.addLayer("d_0", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(32).activation(Activation.RELU).build(), "encoded");
-        g.addLayer("d_1", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(64).activation(Activation.RELU).build(), "d_0");
-        g.addLayer("d_2", new DenseLayer.Builder().nOut(128).activation(Activation.RELU).build(), "d_1");
+        g.addLayer("d_0", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(16).activation(Activation.RELU).build(), "encoded");
+        g.addLayer("d_1", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(32).activation(Activation.RELU).build(), "d_0");
+        g.addLayer("d_2", new DenseLayer.Builder().nOut(64).activation(Activation.RELU).build(), "d_1");
         g.addLayer("decoded", new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(bits)
                 .activation(Activation.SIGMOID).build(), "d_2");
         // λ·mean(r²), on the residual in pixel-scale units so that λ is comparable across budgets.
