@@ -5,8 +5,9 @@
 # Knobs (environment):
 #   FMPLAB_JAVA                 java executable (default: $JAVA_HOME/bin/java, else java on PATH)
 #   FMPLAB_KERNEL_LIB           folder with the kernel, toolkit and dependency jars
-#   FMPLAB_KERNEL_HEAP_PERCENT  Java heap as % of the machine's (or container's) memory (default 40)
-#   FMPLAB_KERNEL_OFFHEAP_PERCENT  ND4J off-heap limit as % of memory (default 40)
+#   FMPLAB_KERNEL_HEAP_PERCENT  Java heap as % of the machine's (or container's) memory
+#                               (default 40; 30 below 3 GB)
+#   FMPLAB_KERNEL_OFFHEAP_PERCENT  ND4J off-heap limit as % of memory (default 40; 35 below 3 GB)
 #   FMPLAB_KERNEL_JAVA_OPTS     extra JVM options, added last
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,8 +50,11 @@ mem_bytes() {
   echo "$m"
 }
 MEM="$(mem_bytes)"
-HEAP_PCT="${FMPLAB_KERNEL_HEAP_PERCENT:-40}"
-OFFHEAP_PCT="${FMPLAB_KERNEL_OFFHEAP_PERCENT:-40}"
+# ND4J's tensors live off-heap; the heap holds datasets (bytes), JShell and the compiler. On small
+# machines (Binder: 1-2 GB) leave more room for the JVM itself and the native libraries.
+if [ "$MEM" -lt $(( 3 * 1024 * 1024 * 1024 )) ]; then DEF_HEAP=30; DEF_OFF=35; else DEF_HEAP=40; DEF_OFF=40; fi
+HEAP_PCT="${FMPLAB_KERNEL_HEAP_PERCENT:-$DEF_HEAP}"
+OFFHEAP_PCT="${FMPLAB_KERNEL_OFFHEAP_PERCENT:-$DEF_OFF}"
 
 FLAGS=(
   -XX:MaxRAMPercentage="$HEAP_PCT"

@@ -56,14 +56,12 @@ public final class JShellSession implements AutoCloseable {
     }
 
     /**
-     * Compiles and runs a few throwaway statements (no declarations, nothing the user can see) so
-     * that the compiler is warm when the first cell arrives.
+     * Runs a throwaway statement (no declaration, nothing the user can see) and a completion, so
+     * that the first cell and the first Tab do not pay for loading their code paths.
      */
     private void warmUp() {
-        for (int i = 0; i < 3; i++) {
-            shell.eval("{ int warmUp = " + i + " + 1; }");
-            analysis.completionSuggestions("Math.ma", 7, new int[1]);
-        }
+        shell.eval("{ int warmUp = 1 + 1; }");
+        analysis.completionSuggestions("Math.ma", 7, new int[1]);
     }
 
     /** True when an import names a JDK package or a package/class present on the class path. */

@@ -1,8 +1,8 @@
 package org.fmplab.kernel;
 
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
-import org.dflib.jjava.jupyter.channels.Loop;
 import org.dflib.jjava.jupyter.channels.ShellChannel;
+import org.dflib.jjava.jupyter.channels.ShellHandler;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 import org.dflib.jjava.jupyter.messages.Message;
@@ -19,8 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The Jupyter connection, with two changes. Requests are picked up within a few milliseconds
- * (see {@link #SHELL_POLL_MILLIS}). And output that user code publishes (prints, displays,
+ * The Jupyter connection, with two changes. Shell and control requests are picked up as soon as
+ * they arrive (see {@link Channel}). And output that user code publishes (prints, displays,
  * progress updates) is sent by a dedicated thread. ZeroMQ (jeromq) must not run on a thread that
  * has been interrupted: it clears the interrupt flag and drops the message. Since an interrupted
  * cell usually reports progress once more before it notices the interrupt, sending from the cell's
@@ -34,24 +34,18 @@ final class KernelConnection extends JupyterConnection {
         return t;
     });
 
-    /**
-     * The base library's shell and control loops sleep 50 ms between polls, which adds 25 ms on
-     * average to every request; ours poll every few milliseconds.
-     */
-    static final long SHELL_POLL_MILLIS = 3;
-
     private final KernelConnectionProperties props;
     private final ZMQ.Context shellContext = ZMQ.context(1);
-    private final ShellChannel fastShell;
-    private final ShellChannel fastControl;
+    private final Channel fastShell;
+    private final Channel fastControl;
     private boolean connected;
 
     KernelConnection(KernelConnectionProperties props) throws NoSuchAlgorithmException, InvalidKeyException {
         super(props);
         this.props = props;
         HMACGenerator hmac = props.createHMACGenerator();
-        fastShell = new ShellChannel(shellContext, hmac, false, this, SHELL_POLL_MILLIS);
-        fastControl = new ShellChannel(shellContext, hmac, true, this, SHELL_POLL_MILLIS);
+        fastShell = new Channel(shellContext, hmac, false);
+        fastControl = new Channel(shellContext, hmac, true);
     }
 
     /** Binds the sockets, with our shell and control channels in place of the base library's. */
@@ -88,6 +82,83 @@ final class KernelConnection extends JupyterConnection {
         publisher.shutdown();
     }
 
+    /**
+     * A shell or control channel whose thread blocks in ZeroMQ's poll until a request arrives. The
+     * base library's channels poll every 50 ms and sleep in between, which adds 25 ms to every
+     * request on average; polling faster would keep an idle kernel busy.
+     */
+    private final class Channel extends ShellChannel {
+        private final boolean isControl;
+        private volatile boolean running;
+        private Thread thread;
+
+        Channel(ZMQ.Context context, HMACGenerator hmac, boolean isControl) {
+            super(context, hmac, isControl, KernelConnection.this);
+            this.isControl = isControl;
+        }
+
+        @Override
+        public void bind(KernelConnectionProperties p) {
+            bind(formatAddress(p.getTransport(), p.getIp(), isControl ? p.getControlPort() : p.getShellPort()));
+            running = true;
+            thread = new ChannelThread(this::serve, isControl ? "fmplab-control" : "fmplab-shell");
+            thread.start();
+        }
+
+        private void serve() {
+            ZMQ.Poller poller = ctx.poller(1);
+            poller.register(this, ZMQ.Poller.POLLIN);
+            while (running) {
+                try {
+                    if (poller.poll(200) > 0) handle(readMessage());
+                } catch (RuntimeException e) {
+                    if (running) logger.warn("{} failed: {}", thread.getName(), e.toString());
+                }
+            }
+            poller.close();
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private void handle(Message message) {
+            ShellHandler handler = getHandler(message.getHeader().getType());
+            if (handler == null) {
+                logger.warn("Unhandled message: {}", message.getHeader().getType().getName());
+                return;
+            }
+            ShellReplyEnvironment env = prepareReplyEnv(this, message);
+            try {
+                handler.handle(env, message);
+            } catch (RuntimeException e) {
+                logger.warn("Failed to handle {}: {}", message.getHeader().getType().getName(), e.toString());
+            } finally {
+                env.resolveDeferrals();
+            }
+            if (env.isMarkedForShutdown()) KernelConnection.this.close();
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            super.close();
+        }
+
+        @Override
+        public void waitUntilClose() {
+            try {
+                if (thread != null) thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The threads of the kernel's own channels (as opposed to threads running user code). */
+    private static final class ChannelThread extends Thread {
+        ChannelThread(Runnable body, String name) {
+            super(body, name);
+        }
+    }
+
     private final class Env extends ShellReplyEnvironment {
         Env(ShellChannel shell, MessageContext context) {
             super(shell, KernelConnection.this.stdin, KernelConnection.this.iopub, context);
@@ -95,8 +166,8 @@ final class KernelConnection extends JupyterConnection {
 
         @Override
         public void publish(Message<?> msg) {
-            if (Thread.currentThread() instanceof Loop) {
-                super.publish(msg); // the kernel's own shell and control threads
+            if (Thread.currentThread() instanceof ChannelThread) {
+                super.publish(msg); // the kernel's own channel threads
                 return;
             }
             Future<?> sent = publisher.submit(() -> super.publish(msg));
