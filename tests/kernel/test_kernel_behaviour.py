@@ -185,6 +185,15 @@ def test_cells_queued_behind_a_failing_cell_are_aborted(kernel):
     assert content["status"] == "ok" and result_of(outputs) == "3"
 
 
+@pytest.mark.skipif(not (ROOT / "toolkit/src/main/java/org/fmplab/metrics/StageResult.java").exists(),
+                    reason="the toolkit has no StageResult")
+def test_a_toolkit_result_record_renders_as_html(kernel):
+    content, outputs = kernel.run('new StageResult("fine-tuned", 0.91, 0.02, 0.85, 0.97, 12.0)')
+    assert content["status"] == "ok", content
+    data = [m for m in outputs if m["msg_type"] == "execute_result"][0]["content"]["data"]
+    assert "text/html" in data and "fine-tuned" in data["text/html"]
+
+
 def test_restart_and_shutdown(kernel):
     kernel.run("int beforeRestart = 1;")
     kernel.km.restart_kernel(now=False)

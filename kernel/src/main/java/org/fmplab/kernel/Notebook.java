@@ -63,17 +63,12 @@ public final class Notebook {
 
     /** Replaces what an earlier {@link #display} call showed. */
     public static void updateDisplay(String id, Object value) {
-        kernel().getIO().display.updateDisplay(id, copy(render(value)));
+        kernel().getIO().display.updateDisplay(id, render(value));
     }
 
     /** Replaces what an earlier {@link #display} call showed, rendering as the given MIME types. */
     public static void updateDisplay(String id, Object value, String... mimeTypes) {
-        kernel().getIO().display.updateDisplay(id, copy(render(value, mimeTypes)));
-    }
-
-    // updateDisplay sets the id on the data: do not change a DisplayData the caller keeps.
-    private static DisplayData copy(DisplayData d) {
-        return new DisplayData(d);
+        kernel().getIO().display.updateDisplay(id, render(value, mimeTypes));
     }
 
     /** An HTML fragment to show, e.g. {@code display(html("<b>bold</b>"))} or as a cell's last value. */
