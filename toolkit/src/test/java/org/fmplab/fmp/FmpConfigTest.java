@@ -1,0 +1,38 @@
+package org.fmplab.fmp;
+
+import static org.fmplab.fmp.SelectorTest.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class FmpConfigTest {
+    @Test
+    void paperPresetHasThePapersExactSettings() {
+        FmpConfig p = FmpConfig.paper();
+        assertEquals(32, p.rank().probeSize());
+        assertEquals(1.0 / 255, p.rank().alpha());
+        assertEquals(4.0 / 255, p.rank().epsilon());
+        assertEquals(1, p.rank().steps());
+        assertEquals(RankConfig.Score.ACCURACY, p.rank().score());
+        assertEquals(new Selector.Divisor(64), p.selector());
+        assertEquals(10, p.fineTuner().epochs());
+        assertEquals(false, p.fineTuner().keepPruned());
+    }
+
+    @Test
+    void invalidValuesNameTheFieldTheValueAndTheRange() {
+        RankConfig r = RankConfig.paper();
+        assertMessage(() -> r.withEpsilon(-0.1), "epsilon = -0.1", "[0, 1]");
+        assertMessage(() -> r.withAlpha(Double.NaN), "alpha = NaN", "[0, 1]");
+        assertMessage(() -> r.withSteps(0), "steps = 0", "[1, 1000]");
+        assertMessage(() -> r.withProbeSize(0), "probeSize = 0", "[1, inf]");
+        assertMessage(() -> r.withChannelsPerPass(0), "channelsPerPass = 0", "[1, 4096]");
+        assertMessage(() -> r.withMode(RankConfig.Mode.REFERENCE).withChannelsPerPass(4), "channelsPerPass = 4", "REFERENCE");
+        assertMessage(() -> r.withProbeSize(64).checkProbeFits(50), "probeSize = 64", "[1, 50]");
+        assertMessage(() -> new FineTuner(-1, 256, false), "fineTuneEpochs = -1", "[0, 10000]");
+        assertMessage(() -> new FineTuner(1, 0, false), "fineTuneBatch = 0", ">= 1");
+        assertMessage(() -> new FmpConfig(r, null, null, FineTuner.defaults()), "exactly one of selector and sizeSearch");
+        assertMessage(() -> new SizeSearch(new double[] {0.1, 1.5}, 0.2, 1, 0.02), "1.5", "(0, 1)");
+        assertMessage(() -> new SizeSearch(new double[] {0.1}, 0.2, 1, -1), "maxDrop = -1.0", "[0, 1]");
+    }
+}
