@@ -36,16 +36,16 @@ final class KernelConnection extends JupyterConnection {
 
     private final KernelConnectionProperties props;
     private final ZMQ.Context shellContext = ZMQ.context(1);
-    private final Channel fastShell;
-    private final Channel fastControl;
+    private final Channel shellChannel;
+    private final Channel controlChannel;
     private boolean connected;
 
     KernelConnection(KernelConnectionProperties props) throws NoSuchAlgorithmException, InvalidKeyException {
         super(props);
         this.props = props;
         HMACGenerator hmac = props.createHMACGenerator();
-        fastShell = new Channel(shellContext, hmac, false);
-        fastControl = new Channel(shellContext, hmac, true);
+        shellChannel = new Channel(shellContext, hmac, false);
+        controlChannel = new Channel(shellContext, hmac, true);
     }
 
     /** Binds the sockets, with our shell and control channels in place of the base library's. */
@@ -53,8 +53,8 @@ final class KernelConnection extends JupyterConnection {
     public void connect() {
         if (connected) return;
         heartbeat.bind(props);
-        fastShell.bind(props);
-        fastControl.bind(props);
+        shellChannel.bind(props);
+        controlChannel.bind(props);
         stdin.bind(props);
         iopub.bind(props);
         iopub.sendMessage(new Message<>(null, PublishStatus.MESSAGE_TYPE, PublishStatus.STARTING));
@@ -63,8 +63,8 @@ final class KernelConnection extends JupyterConnection {
 
     @Override
     public void waitUntilClose() {
-        fastShell.waitUntilClose();
-        fastControl.waitUntilClose();
+        shellChannel.waitUntilClose();
+        controlChannel.waitUntilClose();
         super.waitUntilClose();
     }
 
@@ -75,8 +75,8 @@ final class KernelConnection extends JupyterConnection {
 
     @Override
     public void close() {
-        fastShell.close();
-        fastControl.close();
+        shellChannel.close();
+        controlChannel.close();
         super.close(); // the other sockets, and the base library's unused shell and control sockets
         shellContext.close();
         publisher.shutdown();
