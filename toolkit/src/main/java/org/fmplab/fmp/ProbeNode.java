@@ -2,8 +2,12 @@ package org.fmplab.fmp;
 
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * One vertex of a {@link ProbeNet}: a forward function and, for the vertices that can lie below a
@@ -106,24 +110,29 @@ abstract class ProbeNode {
         }
     }
 
-    /** An elementwise activation (DL4J's {@link IActivation}: forward and backprop). */
+    /** An elementwise activation (DL4J's {@link IActivation}: forward and backprop; plain ReLU directly). */
     static final class Activation extends ProbeNode {
         final IActivation fn;
+        private final boolean relu;
 
         Activation(String name, int[] inputs, IActivation fn) {
             super(name, inputs);
             this.fn = fn;
+            this.relu = fn.getClass() == ActivationReLU.class && fn.equals(new ActivationReLU());
         }
 
         @Override
         INDArray forward(INDArray[] in) {
-            return fn instanceof ActivationIdentity ? in[0] : fn.getActivation(in[0].dup(), false);
+            if (fn instanceof ActivationIdentity) return in[0];
+            return relu ? Transforms.relu(in[0], true) : fn.getActivation(in[0].dup(), false);
         }
 
         @Override
         INDArray[] backward(INDArray eps, Inputs in) {
             if (fn instanceof ActivationIdentity) return new INDArray[] {eps};
-            return new INDArray[] {fn.backprop(in.get(0).dup(), eps.dup()).getFirst()};
+            INDArray x = in.get(0);
+            if (relu) return new INDArray[] {Nd4j.exec(new RectifiedLinearDerivative(x, eps, x.ulike(), 0.0))[0]};
+            return new INDArray[] {fn.backprop(x.dup(), eps.dup()).getFirst()};
         }
     }
 

@@ -12,6 +12,12 @@ import org.fmplab.model.FeatureMapLayer;
 import org.fmplab.model.FeatureMapLayers;
 import org.fmplab.progress.ProgressListener;
 import org.fmplab.progress.ProgressTracker;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.MirroringPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -29,7 +35,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * forward passes for every channel, as the released code does, and gives bit-identical results.
  */
 public final class Ranker {
-    /** Receives each channel's adversarial probe batch [B, C, H, W]; valid only during the call. */
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0).overallocationLimit(0.1)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyMirroring(MirroringPolicy.FULL).policySpill(SpillPolicy.REALLOCATE).build();
+
+    /** Receives each channel's adversarial probe batch [B, C, H, W] (a copy the receiver may keep). */
     @FunctionalInterface
     public interface AdversarialSink {
         void accept(String layer, int channel, INDArray adversarial);
@@ -88,6 +99,7 @@ public final class Ranker {
         ProbeNet.Activations cleanActs = shared != null ? shared.clean() : probe.forward(x);
         double probeAccuracy = Scoring.of(probe.logits(cleanActs), labels, 1).accuracy(0);
         Map<String, List<ChannelScore>> scores = new LinkedHashMap<>();
+        long done = 0;
         for (int li = 0; li < layers.size(); li++) {
             FeatureMapLayer layer = layers.get(li);
             int node = probe.indexOf(layer.name());
@@ -95,17 +107,16 @@ public final class Ranker {
             int k = config.channelsPerPass();
             for (int from = 0; from < layer.channels(); from += k) {
                 int[] channels = range(from, Math.min(layer.channels(), from + k));
-                layerScores.addAll(rankChannels(probe, batch, shared, layer.name(), node, channels));
-                tracker.step(channels.length, Map.of("layer", (double) li + 1,
-                        "ch/s", tracker.elapsedSeconds() > 0 ? (layerScoresDone(scores) + layerScores.size()) / tracker.elapsedSeconds() : 0.0));
+                // Every array of one pass lives in a reused workspace: no allocation or GC per channel.
+                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "FMP_RANK")) {
+                    layerScores.addAll(rankChannels(probe, batch, shared, layer.name(), node, channels));
+                }
+                done += channels.length;
+                tracker.step(channels.length, Map.of("layer", (double) li + 1, "ch/s", done / Math.max(1e-9, tracker.elapsedSeconds())));
             }
             scores.put(layer.name(), layerScores);
         }
         return new Ranking(config, layers, scores, probeAccuracy, (System.nanoTime() - t0) / 1e9);
-    }
-
-    private static int layerScoresDone(Map<String, List<ChannelScore>> scores) {
-        return scores.values().stream().mapToInt(List::size).sum();
     }
 
     /** Clean and random-start forward passes shared by every channel in fast mode. */
@@ -131,7 +142,11 @@ public final class Ranker {
         /** {x, x0} replicated {@code k} times along the batch. */
         INDArray[] replicated(int k) {
             if (k == 1) return new INDArray[] {x, x0};
-            return tiled.computeIfAbsent(k, n -> new INDArray[] {Nd4j.tile(x, n, 1, 1, 1), Nd4j.tile(x0, n, 1, 1, 1)});
+            return tiled.computeIfAbsent(k, n -> {
+                try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                    return new INDArray[] {Nd4j.tile(x, n, 1, 1, 1), Nd4j.tile(x0, n, 1, 1, 1)};
+                }
+            });
         }
     }
 
@@ -148,7 +163,7 @@ public final class Ranker {
             INDArray rows = out.value(node).get(NDArrayIndex.interval(k * n, (k + 1) * n));
             double mse = ChannelLoss.mse(rows, cleanLayer, channels[k]);
             result.add(new ChannelScore(layer, channels[k], s.accuracy(k), s.loss(k), mse, 0));
-            if (sink != null) sink.accept(layer, channels[k], adv.get(NDArrayIndex.interval(k * n, (k + 1) * n)));
+            if (sink != null) sink.accept(layer, channels[k], adv.get(NDArrayIndex.interval(k * n, (k + 1) * n)).detach());
         }
         return result;
     }

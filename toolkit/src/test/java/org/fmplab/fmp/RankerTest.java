@@ -126,9 +126,9 @@ class RankerTest {
         RankConfig cfg = RankConfig.paper().withProbeSize(8).withSteps(steps).withEpsilon(8.0 / 255);
         Map<String, INDArray> fastAdv = new LinkedHashMap<>();
         Map<String, INDArray> refAdv = new LinkedHashMap<>();
-        Ranking fast = new Ranker(cfg).withSink((l, c, a) -> fastAdv.put(l + "/" + c, a.dup()))
+        Ranking fast = new Ranker(cfg).withSink((l, c, a) -> fastAdv.put(l + "/" + c, a))
                 .rank(net, layers, x, LABELS_8, 11, null);
-        Ranking ref = new Ranker(cfg.withMode(RankConfig.Mode.REFERENCE)).withSink((l, c, a) -> refAdv.put(l + "/" + c, a.dup()))
+        Ranking ref = new Ranker(cfg.withMode(RankConfig.Mode.REFERENCE)).withSink((l, c, a) -> refAdv.put(l + "/" + c, a))
                 .rank(net, layers, x, LABELS_8, 11, null);
         assertEquals(FeatureMapLayers.totalChannels(layers), fastAdv.size());
         for (String key : fastAdv.keySet()) {
