@@ -41,6 +41,55 @@ public record FmpConfig(RankConfig rank, Selector selector, SizeSearch sizeSearc
         return new FmpConfig(RankConfig.paper(), new Selector.LayerRatio(0.125), null, FineTuner.defaults());
     }
 
+    /** Keys understood by {@link #fromParams}. */
+    public static final java.util.List<String> PARAMS = java.util.List.of("preset", "probe", "alpha", "epsilon", "steps",
+            "mode", "channels-per-pass", "score", "select", "search", "search-max-drop", "search-epochs", "epochs", "batch",
+            "keep-pruned");
+
+    /**
+     * A configuration from string parameters (CLI {@code --defense-param key=value}, notebooks), on top
+     * of {@code preset} = {@code default} (the default) or {@code paper}. Keys: {@code probe},
+     * {@code alpha}, {@code epsilon} (pixel units, e.g. 0.0157 or 4/255), {@code steps}, {@code mode}
+     * (fast|reference), {@code channels-per-pass}, {@code score} (accuracy|loss), {@code select}
+     * ({@code divisor:P}, {@code layer:R}, {@code global:R}, {@code cluster:K}), {@code search} (comma-
+     * separated per-layer ratios; replaces {@code select}), {@code search-max-drop},
+     * {@code search-epochs}, {@code epochs}, {@code batch}, {@code keep-pruned} (true|false).
+     *
+     * @throws IllegalArgumentException for an unknown key or an invalid value (the message names both)
+     */
+    public static FmpConfig fromParams(java.util.Map<String, String> params) {
+        for (String k : params.keySet()) {
+            if (!PARAMS.contains(k)) throw new IllegalArgumentException("unknown FMP parameter '" + k + "'; known: " + PARAMS);
+        }
+        String preset = params.getOrDefault("preset", "default");
+        FmpConfig c = switch (preset) {
+            case "default" -> defaults();
+            case "paper" -> paper();
+            default -> throw new IllegalArgumentException("preset = '" + preset + "' must be 'default' or 'paper'");
+        };
+        RankConfig r = c.rank();
+        if (params.containsKey("probe")) r = r.withProbeSize(Params.integer(params, "probe"));
+        if (params.containsKey("alpha")) r = r.withAlpha(Params.number(params, "alpha"));
+        if (params.containsKey("epsilon")) r = r.withEpsilon(Params.number(params, "epsilon"));
+        if (params.containsKey("steps")) r = r.withSteps(Params.integer(params, "steps"));
+        if (params.containsKey("mode")) r = r.withMode(Params.choice(params, "mode", RankConfig.Mode.class));
+        if (params.containsKey("channels-per-pass")) r = r.withChannelsPerPass(Params.integer(params, "channels-per-pass"));
+        if (params.containsKey("score")) r = r.withScore(Params.choice(params, "score", RankConfig.Score.class));
+        c = c.withRank(r);
+        if (params.containsKey("select")) c = c.withSelector(Params.selector(params.get("select")));
+        if (params.containsKey("search")) {
+            double[] ratios = java.util.Arrays.stream(params.get("search").split(",")).mapToDouble(v -> Params.parse("search", v)).toArray();
+            double drop = params.containsKey("search-max-drop") ? Params.number(params, "search-max-drop") : 0.02;
+            int epochs = params.containsKey("search-epochs") ? Params.integer(params, "search-epochs") : 3;
+            c = c.withSizeSearch(new SizeSearch(ratios, 0.25, epochs, drop));
+        }
+        FineTuner f = c.fineTuner();
+        if (params.containsKey("epochs")) f = new FineTuner(Params.integer(params, "epochs"), f.batchSize(), f.keepPruned());
+        if (params.containsKey("batch")) f = new FineTuner(f.epochs(), Params.integer(params, "batch"), f.keepPruned());
+        if (params.containsKey("keep-pruned")) f = f.withKeepPruned(Params.bool(params, "keep-pruned"));
+        return c.withFineTuner(f);
+    }
+
     public FmpConfig withRank(RankConfig r) {
         return new FmpConfig(r, selector, sizeSearch, fineTuner);
     }

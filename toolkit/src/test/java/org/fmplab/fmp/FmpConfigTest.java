@@ -35,4 +35,23 @@ class FmpConfigTest {
         assertMessage(() -> new SizeSearch(new double[] {0.1, 1.5}, 0.2, 1, 0.02), "1.5", "(0, 1)");
         assertMessage(() -> new SizeSearch(new double[] {0.1}, 0.2, 1, -1), "maxDrop = -1.0", "[0, 1]");
     }
+
+    @Test
+    void parsesStringParametersOnTopOfAPreset() {
+        FmpConfig c = FmpConfig.fromParams(java.util.Map.of("preset", "paper", "epsilon", "8/255", "steps", "3",
+                "select", "layer:0.25", "keep-pruned", "true", "mode", "reference"));
+        assertEquals(8.0 / 255, c.rank().epsilon(), 1e-12);
+        assertEquals(3, c.rank().steps());
+        assertEquals(RankConfig.Mode.REFERENCE, c.rank().mode());
+        assertEquals(new Selector.LayerRatio(0.25), c.selector());
+        assertEquals(true, c.fineTuner().keepPruned());
+        assertEquals(32, c.rank().probeSize());
+        FmpConfig s = FmpConfig.fromParams(java.util.Map.of("search", "0.125,0.25"));
+        assertEquals(null, s.selector());
+        assertEquals(2, s.sizeSearch().ratios().length);
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("eps", "1")), "unknown FMP parameter 'eps'");
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("select", "top:3")), "select = 'top:3'");
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("epsilon", "-1")), "epsilon = -1.0", "[0, 1]");
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("score", "mse")), "score = 'mse'", "accuracy");
+    }
 }
