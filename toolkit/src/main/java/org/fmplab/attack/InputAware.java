@@ -53,8 +53,8 @@ public final class InputAware implements Attack {
     private final double lambdaNorm;
     private final double density;
     private final long seed;
-    private ComputationGraph generator;
-    private ComputationGraph mask;
+    private ComputationGraph generator; // G, fixed once prepared
+    private ComputationGraph maskNet;   // M with its threshold
     private int[] shape; // c, h, w
 
     /**
@@ -112,16 +112,16 @@ public final class InputAware implements Attack {
         ImageDataset data = train.size() <= images ? train
                 : train.subset(Subsets.classBalanced(train, (double) images / train.size(), seed));
         int c = data.channels(), h = data.height(), w = data.width();
-        ComputationGraph m = maskNet(c, h, w, false);
+        ComputationGraph m = buildMask(c, h, w, false);
         if (maskEpochs > 0) {
-            ComputationGraph mTrain = maskNet(c, h, w, true);
+            ComputationGraph mTrain = buildMask(c, h, w, true);
             Nets.fit(mTrain, data.size(), BATCH, maskEpochs, seed, context.listener(), NAME + " mask", (rows, rng) -> {
                 INDArray x = data.features(rows);
                 return new MultiDataSet(x, x.reshape(rows.length, (long) c * h * w));
             });
             Nets.copyLayers(mTrain, m, "m_");
         }
-        ComputationGraph joint = jointNet(c, h, w, data.numClasses());
+        ComputationGraph joint = buildJoint(c, h, w, data.numClasses());
         PoisonConfig cfg = context.config();
         Nets.fit(joint, data.size(), BATCH, epochs, seed + 1, context.listener(), NAME + " generator", (rows, rng) -> {
             int n = rows.length;
@@ -137,10 +137,10 @@ public final class InputAware implements Attack {
             for (int k = 0; k < n; k++) y.putScalar(k, labels[k], 1f);
             return new MultiDataSet(new INDArray[] {x, s, Nets.channels(mk, c)}, new INDArray[] {y, s.reshape(n, (long) c * h * w)});
         });
-        ComputationGraph g = generatorNet(c, h, w);
+        ComputationGraph g = buildGenerator(c, h, w);
         Nets.copyLayers(joint, g, "g_");
         generator = g;
-        mask = m;
+        maskNet = m;
         shape = new int[] {c, h, w};
     }
 
@@ -155,7 +155,7 @@ public final class InputAware implements Attack {
         synchronized (this) {
             Check.prepared(NAME, generator != null);
             g = generator;
-            m = mask;
+            m = maskNet;
         }
         INDArray pattern = g.outputSingle(false, src);
         INDArray mk = Nets.channels(m.outputSingle(false, src), (int) x.size(1));
@@ -164,10 +164,12 @@ public final class InputAware implements Attack {
 
     /** The mask m(x) [N,1,H,W] of a batch. */
     public INDArray mask(INDArray x) {
+        ComputationGraph m;
         synchronized (this) {
-            Check.prepared(NAME, mask != null);
+            Check.prepared(NAME, maskNet != null);
+            m = maskNet;
         }
-        return mask.outputSingle(false, x);
+        return m.outputSingle(false, x);
     }
 
     @Override
@@ -204,18 +206,18 @@ public final class InputAware implements Attack {
     @Override
     public synchronized Map<String, INDArray> state() {
         if (generator == null) return Map.of();
-        return Map.of("shape", Nets.shapeArray(shape), "generator", Nets.weights(generator), "mask", Nets.weights(mask));
+        return Map.of("shape", Nets.shapeArray(shape), "generator", Nets.weights(generator), "mask", Nets.weights(maskNet));
     }
 
     @Override
     public synchronized void restoreState(Map<String, INDArray> state) {
         int[] s = Surrogate.require(state, "shape").toIntVector();
-        ComputationGraph g = generatorNet(s[0], s[1], s[2]);
-        ComputationGraph m = maskNet(s[0], s[1], s[2], false);
+        ComputationGraph g = buildGenerator(s[0], s[1], s[2]);
+        ComputationGraph m = buildMask(s[0], s[1], s[2], false);
         Nets.load(g, Surrogate.require(state, "generator"), NAME + " generator");
         Nets.load(m, Surrogate.require(state, "mask"), NAME + " mask");
         generator = g;
-        mask = m;
+        maskNet = m;
         shape = s;
     }
 
@@ -233,13 +235,13 @@ public final class InputAware implements Attack {
         return "m_threshold";
     }
 
-    private ComputationGraph generatorNet(int c, int h, int w) {
+    private ComputationGraph buildGenerator(int c, int h, int w) {
         GraphBuilder g = Nets.builder(seed, JOINT_LR).addInputs("x").setInputTypes(InputType.convolutional(h, w, c));
         g.setOutputs(addGenerator(g, "x", c));
         return Nets.init(g);
     }
 
-    private ComputationGraph maskNet(int c, int h, int w, boolean withLoss) {
+    private ComputationGraph buildMask(int c, int h, int w, boolean withLoss) {
         GraphBuilder g = Nets.builder(seed, MASK_LR).addInputs("x").setInputTypes(InputType.convolutional(h, w, c));
         String m = addMask(g, "x");
         if (withLoss) {
@@ -252,7 +254,7 @@ public final class InputAware implements Attack {
     }
 
     // Inputs x, src (pattern source) and the precomputed mask of src (zero for clean samples).
-    private ComputationGraph jointNet(int c, int h, int w, int classes) {
+    private ComputationGraph buildJoint(int c, int h, int w, int classes) {
         InputType t = InputType.convolutional(h, w, c);
         GraphBuilder g = Nets.builder(seed, JOINT_LR).addInputs("x", "src", "mask").setInputTypes(t, t, t);
         String pattern = addGenerator(g, "src", c);
