@@ -1,5 +1,7 @@
 package org.fmplab.kernel;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellChannel;
 import org.dflib.jjava.jupyter.channels.ShellHandler;
@@ -9,6 +11,9 @@ import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.HMACGenerator;
 import org.dflib.jjava.jupyter.messages.MessageContext;
 import org.dflib.jjava.jupyter.messages.publish.PublishStatus;
+import org.dflib.jjava.jupyter.messages.reply.CommInfoReply;
+import org.dflib.jjava.jupyter.messages.reply.InterruptReply;
+import org.dflib.jjava.jupyter.messages.reply.ShutdownReply;
 import org.zeromq.ZMQ;
 
 import java.security.InvalidKeyException;
@@ -33,6 +38,8 @@ final class KernelConnection extends JupyterConnection {
         t.setDaemon(true);
         return t;
     });
+
+    private static final Gson GSON = new Gson();
 
     private final KernelConnectionProperties props;
     private final ZMQ.Context shellContext = ZMQ.context(1);
@@ -162,6 +169,20 @@ final class KernelConnection extends JupyterConnection {
     private final class Env extends ShellReplyEnvironment {
         Env(ShellChannel shell, MessageContext context) {
             super(shell, KernelConnection.this.stdin, KernelConnection.this.iopub, context);
+        }
+
+        /** Some of the base library's replies lack the {@code status} field every reply must have. */
+        @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public void reply(Message<?> msg) {
+            Object content = msg.getContent();
+            if (content instanceof CommInfoReply || content instanceof InterruptReply || content instanceof ShutdownReply) {
+                JsonObject json = GSON.toJsonTree(content).getAsJsonObject();
+                json.addProperty("status", "ok");
+                msg = new Message(msg.getIdentities(), msg.getHeader(), msg.getParentHeader(), msg.getMetadata(),
+                        json, msg.getBlobs());
+            }
+            super.reply(msg);
         }
 
         @Override

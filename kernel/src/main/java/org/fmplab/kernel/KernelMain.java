@@ -31,8 +31,30 @@ public final class KernelMain {
         kernel.onStartup();
         connection.connect();
         kernel.startSession();
+        exitWhenOrphaned();
         connection.waitUntilClose();
         // Threads the user started must not keep a kernel alive that Jupyter has shut down.
         System.exit(0);
+    }
+
+    /**
+     * Like IPython's kernels: when the process that started the kernel (Jupyter) dies without
+     * shutting it down, exit instead of holding memory forever.
+     */
+    private static void exitWhenOrphaned() {
+        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L);
+        if (parent <= 1) return;
+        Thread watch = new Thread(() -> {
+            while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L) == parent) {
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.exit(1);
+        }, "fmplab-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
     }
 }
