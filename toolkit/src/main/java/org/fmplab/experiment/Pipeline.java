@@ -18,6 +18,9 @@ import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.defense.api.DefenseStage;
+import org.fmplab.fmp.FmpConfig;
+import org.fmplab.fmp.FmpDefense;
+import org.fmplab.fmp.FmpResult;
 import org.fmplab.metrics.Evaluator;
 import org.fmplab.metrics.Scores;
 import org.fmplab.metrics.StageResult;
@@ -94,17 +97,33 @@ public final class Pipeline {
         List<StageResult> stages = new ArrayList<>();
         stages.add(StageResult.of("backdoored", before, null, trained.seconds()));
         DefenseResult defended = null;
-        Defense defense = Defenses.create(config.defense(), config.defenseParams());
-        if (defense != null) {
-            defended = defense.defend(trained.model(), new DefenderData(data.defenderClean(), config.seed() + 5), listener);
-            for (DefenseStage s : defended.stages()) {
-                stages.add(StageResult.of(s.name(), eval.evaluate(s.model()), before, s.seconds()));
+        FmpResult fmpResult = null;
+        DefenderData defender = new DefenderData(data.defenderClean(), config.seed() + 5);
+        if ("fmp".equalsIgnoreCase(config.defense())) {
+            FmpDefense fmp = new FmpDefense(FmpConfig.fromParams(config.defenseParams()));
+            fmpResult = fmp.run(trained.model(), defender, listener);
+            defended = fmpResult.toDefenseResult(fmp.name());
+            addStages(stages, defended, "", eval, before);
+            // Every FMP report carries its control: as many channels per layer, chosen at random.
+            addStages(stages, fmp.randomControl(trained.model(), defender, fmpResult, config.seed() + 6, listener),
+                    "random-", eval, before);
+        } else {
+            Defense defense = Defenses.create(config.defense(), config.defenseParams());
+            if (defense != null) {
+                defended = defense.defend(trained.model(), defender, listener);
+                addStages(stages, defended, "", eval, before);
             }
         }
         Path dir = config.outDir().resolve(config.name());
-        RunResult result = new RunResult(config, stages, trained, data.poisoned().poisonCount(), defended, dir,
+        RunResult result = new RunResult(config, stages, trained, data.poisoned().poisonCount(), defended, fmpResult, dir,
                 (System.nanoTime() - t0) / 1e9);
         new RunWriter(dir).write(result, data);
         return result;
+    }
+
+    private static void addStages(List<StageResult> stages, DefenseResult d, String prefix, Evaluator eval, Scores before) {
+        for (DefenseStage s : d.stages()) {
+            stages.add(StageResult.of(prefix + s.name(), eval.evaluate(s.model()), before, s.seconds()));
+        }
     }
 }

@@ -6,13 +6,16 @@ import org.fmplab.metrics.StageResult;
 import org.fmplab.model.TrainResult;
 import org.fmplab.viz.HtmlRenderable;
 import org.fmplab.defense.api.DefenseResult;
+import org.fmplab.fmp.FmpResult;
 
 /**
  * The outcome of one main-job run: metrics per stage (first "backdoored"), the training record, the
- * defense's result (null when none ran) and where the files went.
+ * defense's result (null when none ran), the full FMP result when the defense was FMP (else null) and
+ * where the files went. With FMP, the stages are backdoored, pruned, fine-tuned, random-pruned and
+ * random-fine-tuned (the random-pruning control of the same size).
  */
 public record RunResult(RunConfig config, List<StageResult> stages, TrainResult training, int poisoned,
-                        DefenseResult defense, Path runDir, double seconds) implements HtmlRenderable {
+                        DefenseResult defense, FmpResult fmp, Path runDir, double seconds) implements HtmlRenderable {
     public RunResult {
         stages = List.copyOf(stages);
     }

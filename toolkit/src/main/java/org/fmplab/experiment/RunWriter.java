@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.fmplab.data.Subsets;
 import org.fmplab.defense.api.DefenseResult;
+import org.fmplab.fmp.FmpPlots;
 import org.fmplab.metrics.StageResult;
 import org.fmplab.model.EpochStats;
 import org.fmplab.model.ModelIO;
@@ -51,6 +52,11 @@ public final class RunWriter {
             if (r.defense() != null) {
                 meta.put("stage", r.defense().last().name());
                 ModelIO.save(r.defense().last().model(), dir.resolve("model-defended"), meta);
+            }
+            if (r.fmp() != null) {
+                r.fmp().ranking().table(r.fmp().mask()).write().csv(dir.resolve("ranking.csv").toFile());
+                Png.write(FmpPlots.layerAccuracy(r.fmp().ranking(), r.fmp().mask()), dir.resolve("fmp-ranking.png"));
+                if (r.fmp().search() != null) r.fmp().search().table().write().csv(dir.resolve("size-search.csv").toFile());
             }
             Files.write(dir.resolve("results.json"), JSON.writeValueAsBytes(results(r)));
             Files.writeString(dir.resolve("report.md"), markdown(r), StandardCharsets.UTF_8);
@@ -118,6 +124,15 @@ public final class RunWriter {
                 if (v instanceof Number || v instanceof String || v instanceof Boolean) sb.append("- ").append(k).append(": ").append(v).append('\n');
             });
             sb.append('\n');
+        }
+        if (r.fmp() != null) {
+            sb.append("## FMP\n\n");
+            sb.append(String.format(Locale.ROOT, "Ranked %d feature maps in %.1f s; pruned %d (%s). Stages `random-*` prune as many channels per layer at random and fine-tune the same way: the control that shows whether the ranking beats chance.%n%n",
+                    r.fmp().ranking().size(), r.fmp().rankSeconds(), r.fmp().mask().total(), r.fmp().mask().countsPerLayer()));
+            if (r.fmp().search() != null) {
+                sb.append(String.format(Locale.ROOT, "Pruning size chosen on the defender's clean data only (held-out accuracy after a short fine-tune): ratio %.3f. Trials: see `size-search.csv`.%n%n", r.fmp().search().chosenRatio()));
+            }
+            sb.append("Full ranking: `ranking.csv`.\n\n![FMP ranking](fmp-ranking.png)\n\n");
         }
         sb.append("![training curve](training-curve.png)\n\n![poisoned samples](poisoned-samples.png)\n\n![stages](stages.png)\n");
         return sb.toString();
