@@ -26,8 +26,11 @@ class MainJobTest {
     }
 
     @Test
-    void backdoorIsImplantedAndTheRunFolderHonoursItsContract() throws Exception {
-        RunResult r = new Pipeline(small("badnets"), null).run();
+    void backdoorIsImplantedFmpRunsAndTheRunFolderHonoursItsContract() throws Exception {
+        RunConfig c = small("badnets").withDefense("fmp", Map.of("epochs", "3"), 0.05);
+        RunResult r = new Pipeline(c, null).run();
+        assertEquals(java.util.List.of("backdoored", "pruned", "fine-tuned", "random-pruned", "random-fine-tuned"),
+                r.stages().stream().map(x -> x.name()).toList());
         var s = r.stage("backdoored");
         assertTrue(s.ca() > 0.6, "clean accuracy after 2 epochs on 3k images: " + s.ca());
         assertTrue(s.asr() > 0.8, "BadNets should be learned: ASR " + s.asr());
@@ -48,6 +51,15 @@ class MainJobTest {
             assertTrue(Files.size(dir.resolve(f)) > 100, f);
         }
         assertTrue(Files.readString(dir.resolve("report.md")).contains("| backdoored |"));
+        // FMP stages carry DER against the backdoored model; the fine-tuned model keeps a usable accuracy
+        JsonNode tuned = j.get("stages").get(2);
+        assertEquals("fine-tuned", tuned.get("name").asText());
+        assertTrue(tuned.get("der").asDouble() >= 0 && tuned.get("der").asDouble() <= 1);
+        assertTrue(r.stage("fine-tuned").ca() > 0.5, "CA after FMP " + r.stage("fine-tuned").ca());
+        assertTrue(r.stage("fine-tuned").asr() < s.asr(), "FMP must lower ASR: " + r.stages());
+        assertTrue(Files.readAllLines(dir.resolve("ranking.csv")).size() == 1 + r.fmp().ranking().size());
+        assertTrue(Files.size(dir.resolve("fmp-ranking.png")) > 100);
+        assertTrue(Files.isDirectory(dir.resolve("model-defended")));
         // the saved backdoored model reloads to the same predictions
         var saved = ModelIO.load(dir.resolve("model-backdoored"));
         assertEquals(r.training().model().params(), saved.model().params());
