@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CellExecutionControl extends DirectExecutionControl {
 
     /** How long an interrupted cell may keep running before it is stopped forcibly. */
-    static final long STOP_GRACE_MILLIS = 1500;
+    static final long STOP_GRACE_MILLIS = 1200;
 
     private static final AtomicInteger WORKER_IDS = new AtomicInteger();
 
@@ -113,6 +113,7 @@ public final class CellExecutionControl extends DirectExecutionControl {
         }
     }
 
+    /** Stops the snippet's thread, and again every 250 ms while some library swallows the stop. */
     @SuppressWarnings({"deprecation", "removal"})
     private void forceStop(long id) {
         synchronized (lock) {
@@ -122,6 +123,7 @@ public final class CellExecutionControl extends DirectExecutionControl {
             } catch (UnsupportedOperationException e) {
                 running.interrupt(); // Java 20+: no Thread.stop; keep asking politely
             }
+            watchdog.schedule(() -> forceStop(id), 250, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -162,9 +164,13 @@ public final class CellExecutionControl extends DirectExecutionControl {
         }
     }
 
+    /** True when {@code Thread.stop} ended the snippet; libraries may have wrapped the ThreadDeath. */
     @SuppressWarnings("removal")
-    private static boolean isStop(Throwable t) {
-        return t instanceof ThreadDeath || (t instanceof InvocationTargetException && t.getCause() instanceof ThreadDeath);
+    static boolean isStop(Throwable t) {
+        for (int depth = 0; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (t instanceof ThreadDeath) return true;
+        }
+        return false;
     }
 
     private Object runOnWorker(Method doitMethod) throws Exception {

@@ -11,6 +11,7 @@ import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
 import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
 import jdk.jshell.UnresolvedReferenceException;
+import org.fmplab.progress.InterruptedWorkException;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -165,6 +166,13 @@ public final class JShellSession implements AutoCloseable {
                     + String.join(", ", shell.unresolvedDependencies(u.getSnippet()).toList()) + " is declared");
         }
         Throwable original = control.takeThrown();
+        if (original != null && control.wasInterrupted()) {
+            // Libraries wrap what stopped them (DL4J: "Error during ... backpropagation"): show the interrupt.
+            if (CellExecutionControl.isStop(original)) throw interrupted();
+            for (Throwable t = original; t != null; t = t.getCause()) {
+                if (t instanceof InterruptedWorkException) return sneaky(t);
+            }
+        }
         if (original != null) return sneaky(original);
         EvalException ev = (EvalException) e;
         return new RuntimeException(ev.getExceptionClassName() + ": " + ev.getMessage());
