@@ -11,6 +11,7 @@ final class Bench {
     static final String USAGE = """
             usage: ./fmplab bench WHAT [options]
               train   [--steps N] [--vs-pytorch]   training img/s of SmallCNN and PreActResNet-18 (w16, w64)
+              fmp     [--vs-pytorch]               FMP ranking channels/s: fast path vs reference (vs PyTorch)
               attacks [--attacks a,b] [--epochs E] ...   attack x CA/ASR/RA/time table on the default
               kernel                                Jupyter kernel start-up and cell round trip
             """;
@@ -28,6 +29,10 @@ final class Bench {
                 a.rejectUnknown();
                 var rows = TrainBench.run(out, 128, steps);
                 if (vsPytorch) PytorchBench.compareTraining(out, rows, steps);
+                return 0;
+            }
+            case "fmp" -> {
+                org.fmplab.fmp.FmpBench.run(out, rest);
                 return 0;
             }
             case "attacks" -> {
