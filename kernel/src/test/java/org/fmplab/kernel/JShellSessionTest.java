@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class JShellSessionTest {
 
@@ -84,6 +85,25 @@ class JShellSessionTest {
         assertInstanceOf(InterruptedWorkException.class, t);
         assertTrue(System.nanoTime() - start < 1_000_000_000L);
         assertEquals(2, session.eval("1 + 1"), "the next cell runs");
+    }
+
+    @Test
+    void aLoopThatIgnoresInterruptsIsStoppedAndReportedAsTheInterrupt() throws Exception {
+        // Like DL4J: the stop arrives inside library code that wraps every Throwable.
+        assumeTrue(Runtime.version().feature() < 20, "Java 20+ has no Thread.stop");
+        CompletableFuture<Throwable> result = CompletableFuture.supplyAsync(() -> {
+            try {
+                session.eval("while (true) { try { Thread.onSpinWait(); } catch (Throwable t) { throw new RuntimeException(\"wrapped\", t); } }");
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        Thread.sleep(500);
+        session.control().interruptCell();
+        Throwable t = result.get(10, TimeUnit.SECONDS);
+        assertInstanceOf(InterruptedException.class, t);
+        assertEquals(3, session.eval("1 + 2"), "the next cell runs");
     }
 
     @Test
