@@ -16,6 +16,18 @@ import org.fmplab.defense.api.Defense;
 public final class Defenses {
     private static final Map<String, Function<Map<String, String>, Defense>> FACTORIES = new TreeMap<>();
 
+    static {
+        // Baselines (org.fmplab.defense); "fmp" is registered by the FMP package's own line.
+        register(org.fmplab.defense.FineTuningDefense.NAME, org.fmplab.defense.FineTuningDefense::from);
+        register(org.fmplab.defense.FinePruningDefense.NAME, org.fmplab.defense.FinePruningDefense::from);
+        register(org.fmplab.defense.NadDefense.NAME, org.fmplab.defense.NadDefense::from);
+        register(org.fmplab.defense.ClpDefense.NAME, org.fmplab.defense.ClpDefense::from);
+        register(org.fmplab.defense.RandomPruningDefense.NAME, org.fmplab.defense.RandomPruningDefense::from);
+        register(org.fmplab.defense.NeuralCleanseDefense.NAME, org.fmplab.defense.NeuralCleanseDefense::from);
+        register(org.fmplab.defense.AnpDefense.NAME, org.fmplab.defense.AnpDefense::from);
+        register(org.fmplab.defense.IBauDefense.NAME, org.fmplab.defense.IBauDefense::from);
+    }
+
     private Defenses() { }
 
     /** Registers a factory under {@code name}. */
