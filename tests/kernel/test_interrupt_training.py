@@ -1,5 +1,5 @@
 """Interrupting a real toolkit training run (org.fmplab.model.Trainer) from the notebook."""
-from conftest import ROOT, interrupt_after_start, result_of
+from kernel_client import ROOT, interrupt_after_start, result_of
 
 import pytest
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, interrupt_after_start, result_of, stdout_of
+from kernel_client import ROOT, interrupt_after_start, result_of, stdout_of
 
 KERNEL_INTERNALS = ("org.fmplab.kernel", "jdk.jshell", "jdk.internal", "org.dflib")
 

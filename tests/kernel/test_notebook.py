@@ -3,7 +3,7 @@ import json
 import pathlib
 import subprocess
 
-from conftest import KERNEL
+from kernel_client import KERNEL
 
 NOTEBOOK = pathlib.Path(__file__).with_name("kernel_demo.ipynb")
 
