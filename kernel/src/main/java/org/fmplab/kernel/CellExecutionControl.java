@@ -106,11 +106,15 @@ public final class CellExecutionControl extends DirectExecutionControl {
     public void interruptCell() {
         synchronized (lock) {
             interrupted = true;
-            if (running == null) return;
-            running.interrupt();
-            long id = runId;
-            watchdog.schedule(() -> forceStop(id), STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            if (running != null) signalRunning();
         }
+    }
+
+    // Holds lock; running != null.
+    private void signalRunning() {
+        running.interrupt();
+        long id = runId;
+        watchdog.schedule(() -> forceStop(id), STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Stops the snippet's thread, and again every 250 ms while some library swallows the stop. */
@@ -178,7 +182,7 @@ public final class CellExecutionControl extends DirectExecutionControl {
             Thread.interrupted(); // a stale interrupt from an earlier cell must not hit this one
             running = Thread.currentThread();
             runId++;
-            if (interrupted) running.interrupt(); // interrupted between two snippets of the cell
+            if (interrupted) signalRunning(); // interrupted while the snippet was being compiled
         }
         try {
             return doitMethod.invoke(null);
