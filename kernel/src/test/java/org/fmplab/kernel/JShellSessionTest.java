@@ -83,7 +83,7 @@ class JShellSessionTest {
         session.control().interruptCell();
         Throwable t = result.get(5, TimeUnit.SECONDS);
         assertInstanceOf(InterruptedWorkException.class, t);
-        assertTrue(System.nanoTime() - start < 1_000_000_000L);
+        assertTrue(System.nanoTime() - start < 2_000_000_000L, "the issue's bound: the cell stops within 2 s");
         assertEquals(2, session.eval("1 + 1"), "the next cell runs");
     }
 
