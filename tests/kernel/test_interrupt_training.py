@@ -1,11 +1,6 @@
 """Interrupting a real toolkit training run (org.fmplab.model.Trainer) from the notebook."""
 from kernel_client import ROOT, interrupt_after_start, result_of
 
-import pytest
-
-pytestmark = pytest.mark.skipif(
-    not (ROOT / "toolkit/src/main/java/org/fmplab/model/Trainer.java").exists(),
-    reason="the toolkit has no Trainer yet")
 
 SETUP = """
 var net = Models.build(new ModelSpec("smallcnn", 8, 1, 16, 16, 2, 1L));

@@ -119,7 +119,6 @@ def test_load_runs_a_file_as_if_typed(kernel, tmp_path):
     assert result_of(outputs) == "42"
 
 
-@pytest.mark.skipif(shutil.which("mvn") is None, reason="needs the Maven CLI")
 def test_maven_offline_resolves_from_the_local_repository(kernel):
     # junit-jupiter-api is in the local repository (a test dependency of the toolkit), not on the
     # kernel's class path.
@@ -185,8 +184,6 @@ def test_cells_queued_behind_a_failing_cell_are_aborted(kernel):
     assert content["status"] == "ok" and result_of(outputs) == "3"
 
 
-@pytest.mark.skipif(not (ROOT / "toolkit/src/main/java/org/fmplab/metrics/StageResult.java").exists(),
-                    reason="the toolkit has no StageResult")
 def test_a_toolkit_result_record_renders_as_html(kernel):
     content, outputs = kernel.run('new StageResult("fine-tuned", 0.91, 0.02, 0.85, 0.97, 12.0)')
     assert content["status"] == "ok", content
