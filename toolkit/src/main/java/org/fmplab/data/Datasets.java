@@ -12,7 +12,9 @@ import java.util.function.Function;
  * Adding a dataset is one {@link #register} line in the static block below.
  *
  * <p>Fashion-MNIST defaults to {@code /usr/share/datasets/fashion-mnist} (Debian's {@code
- * dataset-fashion-mnist} package, installed by {@code ./fmplab setup}); every other dataset defaults to
+ * dataset-fashion-mnist} package, installed by {@code ./fmplab setup}) when that folder exists, else to
+ * {@code <data root>/fashion-mnist} when that exists (Binder's {@code postBuild} fetches it there);
+ * every other dataset defaults to
  * {@code $FMPLAB_DATA/<name>} when the environment variable {@code FMPLAB_DATA} is set, else to
  * {@code datasets/cache/<name>} relative to the working directory, where the {@code datasets/fetch-*.sh}
  * scripts put them.
@@ -87,8 +89,12 @@ public final class Datasets {
     /** {@link #defaultDir(String)} with an explicit data root (null or blank: {@code datasets/cache}). */
     static Path defaultDir(String name, String dataRoot) {
         Entry e = entry(name);
-        if (e.fixedDir != null) return e.fixedDir;
         Path root = dataRoot == null || dataRoot.isBlank() ? Path.of("datasets", "cache") : Path.of(dataRoot);
+        // A fixed (system) folder wins when it exists; otherwise the data root, where Binder's postBuild
+        // fetches Fashion-MNIST when the Debian package is missing.
+        if (e.fixedDir != null && (Files.isDirectory(e.fixedDir) || !Files.isDirectory(root.resolve(name)))) {
+            return e.fixedDir;
+        }
         return root.resolve(name);
     }
 

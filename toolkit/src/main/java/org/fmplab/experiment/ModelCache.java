@@ -1,0 +1,170 @@
+package org.fmplab.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.fmplab.model.EpochStats;
+import org.fmplab.model.ModelIO;
+import org.fmplab.model.TrainResult;
+import org.fmplab.progress.ProgressListener;
+
+/**
+ * Backdoored models cached on disk, keyed by a hash of everything that determines them (dataset and
+ * training-set size, model, attack and its parameters, poisoning, training recipe, seed), so that each
+ * configuration is trained once: the tutorial notebooks share one backdoored model this way, and a
+ * rerun of a notebook skips the training it already did. The test-set size and the defender's share
+ * do not change the trained model and are not part of the key.
+ *
+ * <p>An entry is a model folder in the safe format of {@link ModelIO} (no Java deserialisation;
+ * checksums verified on load) with the training history in its manifest. The cache lives in
+ * {@code $FMPLAB_CACHE} when set, else {@code runs/cache} under the working directory.
+ *
+ * <pre>{@code
+ * Pipeline.Data data = new Pipeline(config, null).prepareData();
+ * TrainResult trained = ModelCache.defaultCache().backdoored(config, data, progressBar());
+ * }</pre>
+ */
+public final class ModelCache {
+    /** Environment variable naming the cache folder. */
+    public static final String DIR_ENV = "FMPLAB_CACHE";
+    /** Bump when the meaning of a cached model changes (the key includes it). */
+    static final int KEY_VERSION = 1;
+
+    private final Path root;
+
+    /** A cache in folder {@code root} (created on first write). */
+    public ModelCache(Path root) {
+        if (root == null) throw new IllegalArgumentException("root must not be null");
+        this.root = root;
+    }
+
+    /** The cache in {@code $FMPLAB_CACHE}, else {@code runs/cache}. */
+    public static ModelCache defaultCache() {
+        String env = System.getenv(DIR_ENV);
+        return new ModelCache(env == null || env.isBlank() ? Path.of("runs", "cache") : Path.of(env));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The settings of {@code c} that determine its backdoored model, as they enter the key. */
+    public static Map<String, Object> keyFields(RunConfig c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("keyVersion", KEY_VERSION);
+        m.put("dataset", c.dataset());
+        m.put("dataDir", c.dataDir() == null ? null : c.dataDir().toAbsolutePath().normalize().toString());
+        m.put("trainLimit", c.trainLimit());
+        m.put("model", c.architecture());
+        m.put("width", c.effectiveWidth());
+        m.put("attack", c.attack());
+        m.put("attackParams", new TreeMap<>(c.attackParams()));
+        m.put("poisonRate", c.poisonRate());
+        m.put("target", c.target());
+        m.put("labelMode", c.labelMode().toString());
+        m.put("epochs", c.epochs());
+        m.put("batchSize", c.batchSize());
+        m.put("learningRate", c.learningRate());
+        m.put("seed", c.seed());
+        return m;
+    }
+
+    /** A short hash of {@link #keyFields}. */
+    public static String key(RunConfig c) {
+        return ModelIO.sha256(keyFields(c).toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    }
+
+    /** The folder of {@code c}'s entry (present or not). */
+    public Path dir(RunConfig c) {
+        return root.resolve(c.attack() + "-" + c.architecture() + "-" + key(c));
+    }
+
+    /** True if a model for {@code c} is cached. */
+    public boolean contains(RunConfig c) {
+        return Files.isDirectory(dir(c));
+    }
+
+    /**
+     * The cached training result of {@code c}, if any.
+     *
+     * @throws org.fmplab.model.ModelFormatException if the entry is corrupted or was modified
+     */
+    public Optional<TrainResult> get(RunConfig c) {
+        if (!contains(c)) return Optional.empty();
+        ModelIO.Saved saved = ModelIO.load(dir(c));
+        Map<String, Object> meta = saved.metadata();
+        List<EpochStats> history = new ArrayList<>();
+        if (meta.get("history") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> e) {
+                    history.add(new EpochStats(num(e.get("epoch")).intValue(), num(e.get("loss")).doubleValue(),
+                            num(e.get("learningRate")).doubleValue(), num(e.get("seconds")).doubleValue()));
+                }
+            }
+        }
+        return Optional.of(new TrainResult(saved.model(), history, num(meta.get("seconds")).doubleValue(),
+                num(meta.get("images")).longValue()));
+    }
+
+    private static Number num(Object o) {
+        return o instanceof Number n ? n : Double.NaN;
+    }
+
+    /** Stores {@code trained} as the model of {@code c} (replacing an existing entry). */
+    public void put(RunConfig c, TrainResult trained) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("key", keyFields(c));
+        List<Map<String, Object>> history = new ArrayList<>();
+        for (EpochStats e : trained.history()) {
+            history.add(Map.of("epoch", e.epoch(), "loss", e.loss(), "learningRate", e.learningRate(), "seconds", e.seconds()));
+        }
+        meta.put("history", history);
+        meta.put("seconds", trained.seconds());
+        meta.put("images", trained.images());
+        Path target = dir(c);
+        try {
+            Files.createDirectories(root);
+            Path tmp = Files.createTempDirectory(root, ".tmp-");
+            ModelIO.save(trained.model(), tmp, meta);
+            deleteTree(target);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write cache entry " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The backdoored model of {@code c}: from the cache, or trained on {@code data} (which must come
+     * from {@code new Pipeline(c, …).prepareData()}) with {@link Pipeline#trainBackdoored} and cached.
+     */
+    public TrainResult backdoored(RunConfig c, Pipeline.Data data, ProgressListener listener) {
+        Optional<TrainResult> cached = get(c);
+        if (cached.isPresent()) return cached.get();
+        TrainResult trained = new Pipeline(c, listener).trainBackdoored(data);
+        put(c, trained);
+        return trained;
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+}
