@@ -27,7 +27,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * SSBA-lite: a sample-specific invisible trigger in the spirit of SSBA (Li et al. 2021), which hides a
  * fixed bit string in every poisoned image with a StegaStamp encoder. Here {@link #prepare} trains a
  * small encoder/decoder pair on the attacker's images (StegaStamp-style: random secrets per image,
- * bit cross-entropy for the decoder plus an L2 penalty on the residual); the encoder's residual is
+ * bit cross-entropy for the decoder plus an L2 penalty on the residual; our addition: the decoder also
+ * tells encoded from clean images, so that the residual becomes a detectable signature, which is what a
+ * backdoor trigger needs); the encoder's residual is
  * bounded by ±eps (tanh·eps), so triggered images differ from the originals by at most eps in L∞.
  * Poisoned images carry the attack's fixed secret. Differences from SSBA: a 3-layer convolutional
  * encoder instead of StegaStamp's U-Net, no perceptual (LPIPS) or critic losses, an explicit L∞
@@ -111,11 +113,14 @@ public final class SsbaLite implements Attack {
         int c = data.channels(), h = data.height(), w = data.width();
         ComputationGraph both = net(c, h, w, true);
         Nets.fit(both, data.size(), BATCH, epochs, seed, context.listener(), NAME + " encoder", (rows, rng) -> {
-            int[][] secrets = new int[rows.length][bits];
+            int n = rows.length;
+            int[][] secrets = new int[n][bits];
             for (int[] s : secrets) for (int b = 0; b < bits; b++) s[b] = rng.nextInt(2);
+            boolean[] encoded = new boolean[n];
+            for (int i = 0; i < n; i++) encoded[i] = rng.nextBoolean();
             INDArray x = data.features(rows);
-            return new MultiDataSet(new INDArray[] {x, bitMaps(secrets, h, w)},
-                    new INDArray[] {bitVectors(secrets), Nd4j.zeros(DataType.FLOAT, rows.length, (long) c * h * w)});
+            return new MultiDataSet(new INDArray[] {x, bitMaps(secrets, h, w), gate(encoded, c, h, w)},
+                    new INDArray[] {decoderTargets(secrets, encoded), Nd4j.zeros(DataType.FLOAT, n, (long) c * h * w)});
         });
         ComputationGraph e = net(c, h, w, false);
         Nets.copyLayers(both, e, "e_");
@@ -161,8 +166,13 @@ public final class SsbaLite implements Attack {
         int[] idx = Subsets.randomSample(data.size(), n, seed + 7);
         int[][] secrets = new int[n][];
         java.util.Arrays.fill(secrets, secret());
-        INDArray decoded = both.output(false, data.features(idx), bitMaps(secrets, data.height(), data.width()))[0];
-        INDArray truth = bitVectors(secrets);
+        boolean[] all = new boolean[n];
+        java.util.Arrays.fill(all, true);
+        INDArray decoded = both.output(false, data.features(idx), bitMaps(secrets, data.height(), data.width()),
+                gate(all, data.channels(), data.height(), data.width()))[0].get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, bits));
+        INDArray truth = decoderTargets(secrets, all).get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, bits));
         INDArray hits = decoded.gt(0.5).castTo(DataType.FLOAT).eq(truth).castTo(DataType.FLOAT);
         return hits.meanNumber().doubleValue();
     }
@@ -178,16 +188,33 @@ public final class SsbaLite implements Attack {
         return maps;
     }
 
-    private INDArray bitVectors(int[][] secrets) {
-        INDArray v = Nd4j.zeros(DataType.FLOAT, secrets.length, bits);
-        for (int i = 0; i < secrets.length; i++) for (int b = 0; b < bits; b++) v.putScalar(i, b, secrets[i][b]);
+    // Decoder targets [N, bits + 1]: encoded rows -> (secret, 1); clean rows -> (1/2 ... 1/2, 0).
+    private INDArray decoderTargets(int[][] secrets, boolean[] encoded) {
+        INDArray v = Nd4j.zeros(DataType.FLOAT, secrets.length, bits + 1);
+        for (int i = 0; i < secrets.length; i++) {
+            for (int b = 0; b < bits; b++) v.putScalar(i, b, encoded[i] ? secrets[i][b] : 0.5f);
+            v.putScalar(i, bits, encoded[i] ? 1f : 0f);
+        }
         return v;
     }
 
-    // Encoder (x, secret maps) -> residual in ±eps; with the decoder and the residual penalty for training.
+    // 1 where the residual is added (encoded rows), 0 for clean rows, [N,C,H,W].
+    private static INDArray gate(boolean[] encoded, int c, int h, int w) {
+        INDArray g = Nd4j.zeros(DataType.FLOAT, encoded.length, c, h, w);
+        for (int i = 0; i < encoded.length; i++) if (encoded[i]) g.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).assign(1);
+        return g;
+    }
+
+    // Encoder (x, secret maps) -> residual in ±eps. For training also a gate input (residual on/off per
+    // image), the decoder (secret bits + "is encoded") and the residual penalty.
     private ComputationGraph net(int c, int h, int w, boolean training) {
-        GraphBuilder g = Nets.builder(seed, LR).addInputs("x", "bits")
-                .setInputTypes(InputType.convolutional(h, w, c), InputType.convolutional(h, w, bits));
+        GraphBuilder g = Nets.builder(seed, LR);
+        if (training) {
+            g.addInputs("x", "bits", "gate").setInputTypes(InputType.convolutional(h, w, c), InputType.convolutional(h, w, bits),
+                    InputType.convolutional(h, w, c));
+        } else {
+            g.addInputs("x", "bits").setInputTypes(InputType.convolutional(h, w, c), InputType.convolutional(h, w, bits));
+        }
         g.addVertex("e_in", new MergeVertex(), "x", "bits");
         String r = Nets.convStack(g, "e_", "e_in", E_WIDTHS, c, Activation.TANH);
         g.addVertex("residual", new ScaleVertex(eps / 255), r);
@@ -195,11 +222,12 @@ public final class SsbaLite implements Attack {
             g.setOutputs("residual");
             return Nets.init(g);
         }
-        g.addVertex("encoded", new ElementWiseVertex(ElementWiseVertex.Op.Add), "x", "residual");
+        g.addVertex("gated", new ElementWiseVertex(ElementWiseVertex.Op.Product), "residual", "gate");
+        g.addVertex("encoded", new ElementWiseVertex(ElementWiseVertex.Op.Add), "x", "gated");
         g.addLayer("d_0", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(16).activation(Activation.RELU).build(), "encoded");
         g.addLayer("d_1", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(32).activation(Activation.RELU).build(), "d_0");
         g.addLayer("d_2", new DenseLayer.Builder().nOut(64).activation(Activation.RELU).build(), "d_1");
-        g.addLayer("decoded", new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(bits)
+        g.addLayer("decoded", new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(bits + 1)
                 .activation(Activation.SIGMOID).build(), "d_2");
         // λ·mean(r²), on the residual in pixel-scale units so that λ is comparable across budgets.
         g.addVertex("r_scaled", new ScaleVertex(Math.sqrt(lambda) * 255 / eps), "residual");
