@@ -81,9 +81,9 @@ public final class AnpDefense implements Defense {
     public static AnpDefense from(Map<String, String> params) {
         DefenseParams p = new DefenseParams(NAME, params);
         Config d = Config.defaults();
-        Config c = new Config(p.doubleIn("eps", d.eps(), 0, 1), p.doubleIn("alpha", d.alpha(), 0, 1),
+        Config c = p.build(() -> new Config(p.doubleIn("eps", d.eps(), 0, 1), p.doubleIn("alpha", d.alpha(), 0, 1),
                 p.doubleAbove("maskLr", d.maskLr(), 0, 100), p.intIn("iterations", d.iterations(), 1, 1_000_000),
-                p.intIn("batch", d.batch(), 1, 4096), p.doubleIn("threshold", d.threshold(), 0, 1));
+                p.intIn("batch", d.batch(), 1, 4096), p.doubleIn("threshold", d.threshold(), 0, 1)));
         p.rejectUnknown();
         return new AnpDefense(c);
     }
@@ -99,9 +99,13 @@ public final class AnpDefense implements Defense {
 
     @Override
     public DefenseResult defend(ComputationGraph backdoored, DefenderData data, ProgressListener listener) {
+        return prune(backdoored, masks(backdoored, data.clean(), data.seed(), listener));
+    }
+
+    /** The second half of {@link #defend}: prune by threshold given optimised {@code masks}. */
+    public DefenseResult prune(ComputationGraph backdoored, Map<String, INDArray> masks) {
         StageRecorder rec = new StageRecorder(NAME);
-        Map<String, INDArray> masks = masks(backdoored, data.clean(), data.seed(), listener);
-        ChannelMask mask = prune(backdoored, masks, config.threshold());
+        ChannelMask mask = channelMask(backdoored, masks, config.threshold());
         rec.stage("pruned", Pruner.prune(backdoored, mask));
         double min = Double.POSITIVE_INFINITY, sum = 0;
         long n = 0;
@@ -125,7 +129,7 @@ public final class AnpDefense implements Defense {
     }
 
     /** Conv channels whose consumer BN channel's mask is below {@code threshold}. */
-    static ChannelMask prune(ComputationGraph net, Map<String, INDArray> masks, double threshold) {
+    static ChannelMask channelMask(ComputationGraph net, Map<String, INDArray> masks, double threshold) {
         List<FeatureMapLayer> layers = FeatureMapLayers.of(net);
         Map<String, List<Integer>> sel = new LinkedHashMap<>();
         for (FeatureMapLayer l : layers) {

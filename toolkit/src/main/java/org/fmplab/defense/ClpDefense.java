@@ -40,7 +40,7 @@ public final class ClpDefense implements Defense {
         DefenseParams p = new DefenseParams(NAME, params);
         double u = p.doubleIn("u", 3.0, 0, 100);
         p.rejectUnknown();
-        return new ClpDefense(u);
+        return p.build(() -> new ClpDefense(u));
     }
 
     public double u() {

@@ -98,6 +98,19 @@ public final class DefenseParams {
         return v == null ? def : v.trim();
     }
 
+    /**
+     * Builds a configuration from the values read, prefixing the defense's name to the message of any
+     * validation error the configuration's constructor throws.
+     */
+    public <T> T build(java.util.function.Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(defense + ":")) throw e;
+            throw new IllegalArgumentException(defense + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Fails if a key was given that no getter read. Call after reading every parameter. */
     public void rejectUnknown() {
         Set<String> unknown = new TreeSet<>(values.keySet());

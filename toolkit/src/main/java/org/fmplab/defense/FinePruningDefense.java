@@ -92,9 +92,9 @@ public final class FinePruningDefense implements Defense {
     public static FinePruningDefense from(Map<String, String> params) {
         DefenseParams p = new DefenseParams(NAME, params);
         Config d = Config.defaults();
-        Config c = new Config(p.string("layer", null), p.doubleIn("accuracyDrop", d.accuracyDrop(), 0, 1),
+        Config c = p.build(() -> new Config(p.string("layer", null), p.doubleIn("accuracyDrop", d.accuracyDrop(), 0, 1),
                 p.doubleAbove("heldOut", d.heldOut(), 0, 0.9), p.intIn("step", d.step(), 1, 1 << 20),
-                p.bool("keepPruned", d.keepPruned()), FineTuning.from(p, "", d.fineTuning()));
+                p.bool("keepPruned", d.keepPruned()), FineTuning.from(p, "", d.fineTuning())));
         p.rejectUnknown();
         return new FinePruningDefense(c);
     }

@@ -23,7 +23,7 @@ public final class FineTuningDefense implements Defense {
     /** Registry factory: validates {@code params}. */
     public static FineTuningDefense from(Map<String, String> params) {
         DefenseParams p = new DefenseParams(NAME, params);
-        FineTuning ft = FineTuning.from(p, "", FineTuning.defaults());
+        FineTuning ft = p.build(() -> FineTuning.from(p, "", FineTuning.defaults()));
         p.rejectUnknown();
         return new FineTuningDefense(ft);
     }

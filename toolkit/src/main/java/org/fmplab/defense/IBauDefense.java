@@ -26,7 +26,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * instead. The outer optimiser is the shared SGD recipe rather than the release's Adam (lr 1e-3).
  *
  * <p>Parameters: {@code rounds} (5), {@code share} (0.5), {@code radius} (2.5), {@code innerLr} (0.6),
- * {@code lambda} (0.016), {@code innerBatch} (100), {@code innerSteps} (10), {@code lr} (0.01),
+ * {@code lambda} (0.016), {@code innerBatch} (100), {@code innerSteps} (50), {@code lr} (0.01),
  * {@code batch} (256).
  * One stage, "unlearned"; details: the final δ*'s L2 norm.
  */
@@ -58,10 +58,10 @@ public final class IBauDefense implements Defense {
     public static IBauDefense from(Map<String, String> params) {
         DefenseParams p = new DefenseParams(NAME, params);
         int rounds = p.intIn("rounds", 5, 1, 1000);
-        UniversalPerturbation inner = new UniversalPerturbation(p.doubleAbove("radius", 2.5, 0, 1e6), p.doubleAbove("innerLr", 0.6, 0, 1e6),
-                p.doubleIn("lambda", 0.016, 0, 1e6), p.intIn("innerBatch", 100, 1, 4096), p.intIn("innerSteps", 10, 1, 1_000_000));
-        FineTuning outer = new FineTuning(rounds, p.doubleAbove("lr", FineTuning.DEFAULT_LR, 0, 1), p.intIn("batch", FineTuning.DEFAULT_BATCH, 1, 4096));
-        Config c = new Config(rounds, p.doubleAbove("share", 0.5, 0, 1), inner, outer);
+        UniversalPerturbation inner = p.build(() -> new UniversalPerturbation(p.doubleAbove("radius", 2.5, 0, 1e6), p.doubleAbove("innerLr", 0.6, 0, 1e6),
+                p.doubleIn("lambda", 0.016, 0, 1e6), p.intIn("innerBatch", 100, 1, 4096), p.intIn("innerSteps", 50, 1, 1_000_000)));
+        FineTuning outer = p.build(() -> new FineTuning(rounds, p.doubleAbove("lr", FineTuning.DEFAULT_LR, 0, 1), p.intIn("batch", FineTuning.DEFAULT_BATCH, 1, 4096)));
+        Config c = p.build(() -> new Config(rounds, p.doubleAbove("share", 0.5, 0, 1), inner, outer));
         p.rejectUnknown();
         return new IBauDefense(c);
     }

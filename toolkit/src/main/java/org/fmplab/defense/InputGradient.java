@@ -41,6 +41,7 @@ final class InputGradient {
     private static final class Capturing extends ComputationGraph {
         private final String input;
         private INDArray inputEpsilon;
+        private int[] predictions;
 
         Capturing(ComputationGraphConfiguration conf, String input) {
             super(conf);
@@ -49,14 +50,34 @@ final class InputGradient {
 
         @Override
         protected void calcBackpropGradients(boolean clearLayers, boolean truncatedBPTT, INDArray... externalEpsilons) {
+            predictions = predictionsFromOutputInput();
             super.calcBackpropGradients(clearLayers, truncatedBPTT, externalEpsilons);
             INDArray eps = getVertex(input).getEpsilon();
             inputEpsilon = eps == null ? null : eps.dup();
         }
+
+        // The forward pass stops below the output layer; for a dense output layer fed a [N, F] input the
+        // predicted classes are argmax(input·W + b) (softmax is monotone). Null when that does not apply.
+        private int[] predictionsFromOutputInput() {
+            String out = getConfiguration().getNetworkOutputs().get(0);
+            org.deeplearning4j.nn.graph.vertex.GraphVertex v = getVertex(out);
+            INDArray[] in = v.getInputs();
+            if (!(v.getLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.OutputLayer)
+                    || in == null || in.length != 1 || in[0] == null || in[0].rank() != 2) {
+                return null;
+            }
+            INDArray w = v.getLayer().getParam("W"), b = v.getLayer().getParam("b");
+            INDArray z = in[0].mmul(w);
+            if (b != null) z.addiRowVector(b);
+            return z.argMax(1).toIntVector();
+        }
     }
 
-    /** The mean cross-entropy of a batch and its gradient with respect to the batch [N,C,H,W]. */
-    record Result(double loss, INDArray gradient) { }
+    /**
+     * The mean cross-entropy of a batch, its gradient with respect to the batch [N,C,H,W], and the
+     * predicted class of each image (from the same forward pass).
+     */
+    record Result(double loss, INDArray gradient, int[] predictions) { }
 
     /** Builds the frozen copy of {@code net} (one input, one output layer). */
     static InputGradient of(ComputationGraph net) {
@@ -114,8 +135,10 @@ final class InputGradient {
         // DL4J's output layers give per-example gradients of the summed loss; divide for the mean.
         INDArray g = eps.castTo(DataType.FLOAT).div(x.size(0));
         double loss = frozen.score();
+        int[] pred = frozen.predictions != null ? frozen.predictions : frozen.outputSingle(false, x).argMax(1).toIntVector();
         frozen.inputEpsilon = null;
-        return new Result(loss, g);
+        frozen.predictions = null;
+        return new Result(loss, g, pred);
     }
 
     /** The frozen network itself (for tests). */

@@ -59,8 +59,8 @@ public final class NadDefense implements Defense {
     public static NadDefense from(Map<String, String> params) {
         DefenseParams p = new DefenseParams(NAME, params);
         Config d = Config.defaults();
-        Config c = new Config(p.names("layers", null), p.doubles("betas", d.betas(), 0, 1e9), p.doubleIn("p", d.p(), 1, 8),
-                FineTuning.from(p, "teacher.", d.teacher()), FineTuning.from(p, "", d.student()));
+        Config c = p.build(() -> new Config(p.names("layers", null), p.doubles("betas", d.betas(), 0, 1e9), p.doubleIn("p", d.p(), 1, 8),
+                FineTuning.from(p, "teacher.", d.teacher()), FineTuning.from(p, "", d.student())));
         p.rejectUnknown();
         return new NadDefense(c);
     }

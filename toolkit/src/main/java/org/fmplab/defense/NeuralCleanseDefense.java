@@ -60,13 +60,13 @@ public final class NeuralCleanseDefense implements Defense {
     /** Registry factory: validates {@code params}. */
     public static NeuralCleanseDefense from(Map<String, String> params) {
         DefenseParams p = new DefenseParams(NAME, params);
-        TriggerReverser.Config r = new TriggerReverser.Config(p.intIn("steps", 300, 1, 1_000_000), p.intIn("batch", 32, 1, 4096),
+        TriggerReverser.Config r = p.build(() -> new TriggerReverser.Config(p.intIn("steps", 300, 1, 1_000_000), p.intIn("batch", 32, 1, 4096),
                 p.doubleAbove("lr", 0.1, 0, 10), p.doubleAbove("initCost", 1e-3, 0, 1e6), p.intIn("roundSteps", 10, 1, 100_000),
-                p.intIn("patience", 5, 1, 10_000), p.doubleAbove("successThreshold", 0.99, 0, 1));
+                p.intIn("patience", 5, 1, 10_000), p.doubleAbove("successThreshold", 0.99, 0, 1)));
         FineTuning d = FineTuning.defaults();
-        FineTuning u = new FineTuning(p.intIn("epochs", d.epochs(), 1, 1000), p.doubleAbove("lr.unlearn", d.learningRate(), 0, 1),
-                p.intIn("batch.unlearn", d.batchSize(), 1, 4096));
-        Config c = new Config(r, p.doubleAbove("anomalyThreshold", 2, 0, 1e6), p.doubleAbove("share", 0.2, 0, 1), u);
+        FineTuning u = p.build(() -> new FineTuning(p.intIn("epochs", d.epochs(), 1, 1000), p.doubleAbove("lr.unlearn", d.learningRate(), 0, 1),
+                p.intIn("batch.unlearn", d.batchSize(), 1, 4096)));
+        Config c = p.build(() -> new Config(r, p.doubleAbove("anomalyThreshold", 2, 0, 1e6), p.doubleAbove("share", 0.2, 0, 1), u));
         p.rejectUnknown();
         return new NeuralCleanseDefense(c);
     }
@@ -126,8 +126,12 @@ public final class NeuralCleanseDefense implements Defense {
 
     @Override
     public DefenseResult defend(ComputationGraph backdoored, DefenderData data, ProgressListener listener) {
+        return unlearn(backdoored, detect(backdoored, data, listener), data, listener);
+    }
+
+    /** The second half of {@link #defend}: report {@code d} and unlearn its flagged triggers (if any). */
+    public DefenseResult unlearn(ComputationGraph backdoored, Detection d, DefenderData data, ProgressListener listener) {
         StageRecorder rec = new StageRecorder(NAME);
-        Detection d = detect(backdoored, data, listener);
         rec.detail("anomalyIndex", d.anomalyIndex());
         rec.detail("flagged", d.flagged().stream().map(String::valueOf).collect(Collectors.joining(",")));
         rec.detail("smallestNormClass", d.smallestNormClass());

@@ -26,10 +26,12 @@ import org.fmplab.progress.ProgressListener;
 public final class RandomPruningDefense implements Defense {
     public static final String NAME = "random";
     /**
-     * Default per-layer share: ⌊C/4⌋, the pruning size the FMP measurements on the default model
-     * (PreActResNet-18 width 16) needed to remove BadNets; keep equal to FMP's default pruning size.
+     * Default per-layer share: ⌊C/8⌋, equal to FMP's default pruning size (its default selector prunes the
+     * lowest-ranked ⌊C/8⌋ channels of every layer). The registry passes FMP's configured default in
+     * ({@link #from(Map, double)}), so the two stay equal; the comparison grid goes further and passes
+     * the per-layer counts FMP actually chose on the same model ({@code counts}).
      */
-    public static final double DEFAULT_RATIO = 0.25;
+    public static final double DEFAULT_RATIO = 0.125;
 
     /**
      * @param ratio      per-layer share of channels to prune, in [0, 1), used for layers not in counts
@@ -54,12 +56,17 @@ public final class RandomPruningDefense implements Defense {
         this.config = config;
     }
 
-    /** Registry factory: validates {@code params}. */
+    /** Registry factory: validates {@code params}; default ratio {@link #DEFAULT_RATIO}. */
     public static RandomPruningDefense from(Map<String, String> params) {
+        return from(params, DEFAULT_RATIO);
+    }
+
+    /** Registry factory with the default per-layer ratio given (FMP's, by the registry). */
+    public static RandomPruningDefense from(Map<String, String> params, double defaultRatio) {
         DefenseParams p = new DefenseParams(NAME, params);
-        double ratio = p.doubleIn("ratio", DEFAULT_RATIO, 0, 0.999999);
+        double ratio = p.doubleIn("ratio", defaultRatio, 0, 0.999999);
         Map<String, Integer> counts = parseCounts(p.string("counts", null));
-        Config c = new Config(ratio, counts, p.bool("keepPruned", false), FineTuning.from(p, "", FineTuning.defaults()));
+        Config c = p.build(() -> new Config(ratio, counts, p.bool("keepPruned", false), FineTuning.from(p, "", FineTuning.defaults())));
         p.rejectUnknown();
         return new RandomPruningDefense(c);
     }

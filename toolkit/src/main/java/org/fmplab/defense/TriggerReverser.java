@@ -18,7 +18,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * below it; the smallest-norm mask of a successful round is kept; early stop once the cost has moved
  * both ways and the best norm has not improved for 2·patience rounds.
  */
-final class TriggerReverser {
+public final class TriggerReverser {
     /**
      * @param steps      maximum optimiser steps per class, ≥ 1
      * @param batch      images per step, ≥ 1
@@ -28,8 +28,8 @@ final class TriggerReverser {
      * @param patience   rounds before the cost changes, ≥ 1
      * @param threshold  attack success a round must reach to count as successful, in (0, 1]
      */
-    record Config(int steps, int batch, double lr, double initCost, int roundSteps, int patience, double threshold) {
-        Config {
+    public record Config(int steps, int batch, double lr, double initCost, int roundSteps, int patience, double threshold) {
+        public Config {
             if (steps < 1) throw new IllegalArgumentException("steps = " + steps + " must be >= 1");
             if (batch < 1) throw new IllegalArgumentException("batch = " + batch + " must be >= 1");
             if (!(lr > 0)) throw new IllegalArgumentException("lr = " + lr + " must be > 0");
@@ -49,9 +49,9 @@ final class TriggerReverser {
      * @param reached whether some round reached the success threshold (else the last mask is kept)
      * @param steps   optimiser steps run
      */
-    record Trigger(int target, INDArray mask, INDArray pattern, double norm, double success, boolean reached, int steps) {
+    public record Trigger(int target, INDArray mask, INDArray pattern, double norm, double success, boolean reached, int steps) {
         /** Stamps the trigger: (1 − m)·x + m·p. */
-        INDArray apply(INDArray x) {
+        public INDArray apply(INDArray x) {
             return x.mul(mask.rsub(1.0)).addi(mask.mul(pattern));
         }
     }
@@ -92,12 +92,13 @@ final class TriggerReverser {
             INDArray xs = x.mul(m.rsub(1.0)).addi(m.mul(p));
             INDArray y = Nd4j.zeros(DataType.FLOAT, batch, k);
             y.getColumn(target).assign(1);
-            INDArray g = net.lossAndGradient(xs, y).gradient();
+            InputGradient.Result r = net.lossAndGradient(xs, y);
+            INDArray g = r.gradient();
             INDArray gm = g.mul(p.sub(x)).sum(true, 0, 1).addi(cost);
             INDArray gp = g.mul(m).sum(true, 0);
             gm.muli(tm.mul(tm).rsubi(1).muli(0.5));
             gp.muli(tp.mul(tp).rsubi(1).muli(0.5));
-            roundSuccess += success(net, xs, target);
+            roundSuccess += share(r.predictions(), target);
             roundNorm += m.sumNumber().doubleValue();
             am.step(rm, gm);
             ap.step(rp, gp);
@@ -139,7 +140,10 @@ final class TriggerReverser {
     }
 
     private static double success(InputGradient net, INDArray xs, int target) {
-        int[] pred = net.probabilities(xs).argMax(1).toIntVector();
+        return share(net.probabilities(xs).argMax(1).toIntVector(), target);
+    }
+
+    private static double share(int[] pred, int target) {
         int hit = 0;
         for (int v : pred) if (v == target) hit++;
         return (double) hit / pred.length;

@@ -10,8 +10,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * i-BAU's inner maximisation: one universal perturbation δ [1,C,H,W] shared by all images, found by
- * {@code steps} steps of gradient ascent over batches of the clean subset (the release makes one pass; a
- * pass over the default 1,000-image subset is 10 steps) on CE(f(clip(x + δ)), f(x)) − λ‖δ‖² (labels are
+ * {@code steps} steps of gradient ascent over batches of the clean subset (the release makes one pass over
+ * its 5,000-image subset in batches of 100: 50 steps; our default subset has 1,000 images, so 50 steps
+ * are five passes) on CE(f(clip(x + δ)), f(x)) − λ‖δ‖² (labels are
  * the model's own clean predictions, as in the release), then projected onto the L2 ball of radius r.
  *
  * <p>Our inputs are raw pixels in [0,1] while the release works on normalised inputs (std ≈ 0.25), so

@@ -22,7 +22,10 @@ public final class Defenses {
         register(org.fmplab.defense.FinePruningDefense.NAME, org.fmplab.defense.FinePruningDefense::from);
         register(org.fmplab.defense.NadDefense.NAME, org.fmplab.defense.NadDefense::from);
         register(org.fmplab.defense.ClpDefense.NAME, org.fmplab.defense.ClpDefense::from);
-        register(org.fmplab.defense.RandomPruningDefense.NAME, org.fmplab.defense.RandomPruningDefense::from);
+        // The random control prunes as many channels per layer as FMP's default selector does.
+        double fmpRatio = org.fmplab.fmp.FmpConfig.defaults().selector() instanceof org.fmplab.fmp.Selector.LayerRatio r
+                ? r.ratio() : org.fmplab.defense.RandomPruningDefense.DEFAULT_RATIO;
+        register(org.fmplab.defense.RandomPruningDefense.NAME, p -> org.fmplab.defense.RandomPruningDefense.from(p, fmpRatio));
         register(org.fmplab.defense.NeuralCleanseDefense.NAME, org.fmplab.defense.NeuralCleanseDefense::from);
         register(org.fmplab.defense.AnpDefense.NAME, org.fmplab.defense.AnpDefense::from);
         register(org.fmplab.defense.IBauDefense.NAME, org.fmplab.defense.IBauDefense::from);

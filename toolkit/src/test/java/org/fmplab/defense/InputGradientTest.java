@@ -1,5 +1,6 @@
 package org.fmplab.defense;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,6 +38,7 @@ class InputGradientTest {
         InputGradient ig = InputGradient.of(net);
         InputGradient.Result r = ig.lossAndGradient(x, y);
         assertEquals(meanLoss(net, x, y), r.loss(), 1e-4);
+        assertArrayEquals(net.outputSingle(false, x).argMax(1).toIntVector(), r.predictions(), "predictions of the same pass");
         int[][] probes = {{0, 0, 5, 5}, {1, 0, 11, 11}, {2, 0, 3, 8}, {0, 0, 10, 1}, {2, 0, 6, 6}};
         // Small steps: ReLU and max-pool kinks spoil larger ones; float precision limits smaller ones.
         double h = 3e-3;
