@@ -1,0 +1,62 @@
+package org.fmplab.defense;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.fmplab.defense.api.DefenseResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class AnpTest {
+    private static BackdooredFixture.Fixture f;
+    private static AnpDefense anp;
+    private static Map<String, INDArray> masks;
+
+    @BeforeAll
+    static void optimise() {
+        f = BackdooredFixture.get();
+        // fewer, smaller iterations than the default, for test time
+        anp = AnpDefense.from(Map.of("iterations", "60", "batch", "64"));
+        masks = anp.masks(f.model(), f.defender(), 7, null);
+    }
+
+    @Test
+    void everyConvConsumerBatchNormGetsAMaskThatStaysInTheUnitInterval() {
+        assertEquals(java.util.List.of("bn1", "bn2", "bn3", "bn4"), java.util.List.copyOf(masks.keySet()));
+        double min = 1;
+        for (var e : masks.entrySet()) {
+            INDArray m = e.getValue();
+            assertEquals(f.model().getLayer(e.getKey()).getParam("gamma").length(), m.length());
+            assertTrue(m.minNumber().doubleValue() >= 0 && m.maxNumber().doubleValue() <= 1, e.getKey() + ": " + m);
+            min = Math.min(min, m.minNumber().doubleValue());
+        }
+        assertTrue(min < 0.9, "the masks moved: min " + min);
+    }
+
+    @Test
+    void pruningByThresholdRemovesExactlyTheChannelsBelowIt() {
+        DefenseResult r = anp.prune(f.model(), masks);
+        int below = 0;
+        for (INDArray m : masks.values()) for (long j = 0; j < m.length(); j++) if (m.getDouble(j) < 0.2) below++;
+        assertEquals(below, r.details().get("prunedChannels"));
+        for (var e : masks.entrySet()) {
+            INDArray gamma = r.last().model().getLayer(e.getKey()).getParam("gamma");
+            for (long j = 0; j < gamma.length(); j++) {
+                assertEquals(e.getValue().getDouble(j) < 0.2, gamma.getDouble(j) == 0.0, e.getKey() + "[" + j + "]");
+            }
+        }
+    }
+
+    @Test
+    void pruningTheLowMasksLowersAttackSuccess() {
+        double after = f.asr(anp.prune(f.model(), masks).last().model());
+        assertTrue(after < f.before().asr(), "ASR " + f.before().asr() + " -> " + after);
+    }
+
+    @Test
+    void optimisationDoesNotTouchTheInputModel() {
+        assertEquals(f.before(), f.evaluator().evaluate(f.model()));
+    }
+}

@@ -1,0 +1,68 @@
+package org.fmplab.defense;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.fmplab.experiment.Defenses;
+import org.junit.jupiter.api.Test;
+
+class DefenseRegistryTest {
+    private static final List<String> BASELINES = List.of("ft", "fp", "nad", "nc", "anp", "clp", "ibau", "random");
+
+    @Test
+    void everyBaselineIsRegisteredUnderItsName() {
+        assertTrue(Defenses.names().containsAll(BASELINES), Defenses.names().toString());
+        for (String n : BASELINES) assertEquals(n, Defenses.create(n, Map.of()).name());
+        assertEquals(null, Defenses.create("none", Map.of()));
+    }
+
+    @Test
+    void parametersAreValidatedWithMessagesNamingDefenseKeyValueAndRange() {
+        expect("fp: accuracyDrop = 1.5 must be in [0, 1]", "fp", Map.of("accuracyDrop", "1.5"));
+        expect("anp: eps = -0.1 must be in [0, 1]", "anp", Map.of("eps", "-0.1"));
+        expect("ft: epochs = 0 must be in [1, 1000]", "ft", Map.of("epochs", "0"));
+        expect("nc: share = 0.0 must be in (0, 1]", "nc", Map.of("share", "0"));
+        expect("clp: u = 'three' is not a number", "clp", Map.of("u", "three"));
+        expect("random: ratio = 1.0 must be in [0, 0.999999]", "random", Map.of("ratio", "1"));
+        expect("ibau: rounds = 0 must be in [1, 1000]", "ibau", Map.of("rounds", "0"));
+        expect("nad: layers [a] and betas [500.0, 1000.0, 1000.0] must have the same length", "nad", Map.of("layers", "a"));
+        expect("fp: keepPruned = 'yes' must be true or false", "fp", Map.of("keepPruned", "yes"));
+    }
+
+    @Test
+    void unknownParametersAreRejectedWithTheKnownOnes() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Defenses.create("clp", Map.of("U", "3")));
+        assertEquals("clp: unknown parameter(s) [U]; known: [u]", e.getMessage());
+    }
+
+    @Test
+    void theRandomControlPrunesAsMuchAsFmpsDefaultSelector() {
+        var fmp = org.fmplab.fmp.FmpConfig.defaults().selector();
+        double expected = fmp instanceof org.fmplab.fmp.Selector.LayerRatio r ? r.ratio() : RandomPruningDefense.DEFAULT_RATIO;
+        assertEquals(expected, ((RandomPruningDefense) Defenses.create("random", Map.of())).config().ratio());
+        assertEquals(expected, RandomPruningDefense.DEFAULT_RATIO, "the constant documents FMP's default");
+    }
+
+    @Test
+    void randomCountsAreParsedAndCheckedAgainstTheNetwork() {
+        var r = RandomPruningDefense.from(Map.of("counts", "conv1:2, conv3:5"));
+        assertEquals(Map.of("conv1", 2, "conv3", 5), r.config().counts());
+        var net = TestModels.smallCnn(8, 1, 12, 1);
+        var mask = r.mask(net, 3);
+        assertEquals(2, mask.count("conv1"));
+        assertEquals(5, mask.count("conv3"));
+        assertEquals((int) Math.floor(RandomPruningDefense.DEFAULT_RATIO * 8), mask.count("conv2"));
+        assertEquals(mask, r.mask(net, 3), "seeded");
+        var e = assertThrows(IllegalArgumentException.class, () -> RandomPruningDefense.from(Map.of("counts", "stem:3")).mask(net, 1));
+        assertTrue(e.getMessage().contains("not a conv layer"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RandomPruningDefense.from(Map.of("counts", "conv1=3")));
+    }
+
+    private static void expect(String message, String defense, Map<String, String> params) {
+        var e = assertThrows(IllegalArgumentException.class, () -> Defenses.create(defense, params));
+        assertEquals(message, e.getMessage());
+    }
+}
