@@ -26,6 +26,7 @@ public final class Main {
             int rc = switch (cmd) {
                 case "run" -> run(rest, out);
                 case "bench" -> Bench.main(rest, out);
+                case "compare" -> Compare.main(rest, out);
                 default -> {
                     usage(out);
                     yield 2;
