@@ -52,17 +52,25 @@ abstract class ProbeNode {
         }
     }
 
-    /** A 2-D convolution (identity activation) with DL4J weights [out, in, kH, kW]. */
+    /**
+     * A 2-D convolution (identity activation) with DL4J weights [out, in, kH, kW]. Input gradients of
+     * stride-1 convolutions run as a plain convolution with the spatially flipped, transposed kernel
+     * (oneDNN's fastest path); strided ones as a transposed convolution.
+     */
     static final class Conv extends ProbeNode {
         final INDArray weights;
         final INDArray bias;
         final ProbeOps.Window window;
+        private final ProbeOps.Window flippedWindow;
+        private INDArray flipped;
+        private INDArray[] flippedFilters;
 
         Conv(String name, int[] inputs, INDArray weights, INDArray bias, ProbeOps.Window window) {
             super(name, inputs);
             this.weights = weights;
             this.bias = bias;
             this.window = window;
+            this.flippedWindow = ProbeOps.flippedWindow(window);
         }
 
         @Override
@@ -73,18 +81,40 @@ abstract class ProbeNode {
         @Override
         INDArray[] backward(INDArray eps, Inputs in) {
             INDArray x = in.get(0);
+            if (flippedWindow != null) return new INDArray[] {ProbeOps.conv2d(eps, flipped(), null, flippedWindow)};
             return new INDArray[] {ProbeOps.convInputGrad(eps, weights, window, x.size(2), x.size(3))};
         }
 
         /**
          * Input gradient when only output channel {@code channel} carries gradient ({@code epsChannel}
-         * [N, 1, H, W]): a transposed convolution with that single filter, C times cheaper.
+         * [N, 1, H, W]): through that single filter, C times cheaper.
          */
         INDArray backwardOneChannel(int channel, INDArray epsChannel, Inputs in) {
+            if (flippedWindow != null) return ProbeOps.conv2d(epsChannel, flippedFilter(channel), null, flippedWindow);
             INDArray x = in.get(0);
             INDArray filter = weights.get(NDArrayIndex.interval(channel, channel + 1), NDArrayIndex.all(),
                     NDArrayIndex.all(), NDArrayIndex.all());
             return ProbeOps.convInputGrad(epsChannel, filter, window, x.size(2), x.size(3));
+        }
+
+        private synchronized INDArray flipped() {
+            if (flipped == null) {
+                try (var ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                    flipped = ProbeOps.flipTranspose(weights);
+                }
+            }
+            return flipped;
+        }
+
+        private synchronized INDArray flippedFilter(int channel) {
+            if (flippedFilters == null) flippedFilters = new INDArray[(int) weights.size(0)];
+            if (flippedFilters[channel] == null) {
+                try (var ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                    flippedFilters[channel] = ProbeOps.flipTranspose(weights.get(NDArrayIndex.interval(channel, channel + 1),
+                            NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()));
+                }
+            }
+            return flippedFilters[channel];
         }
     }
 

@@ -61,6 +61,33 @@ final class ProbeOps {
         return g;
     }
 
+    /**
+     * The window of the convolution that computes a stride-1 convolution's input gradient with the
+     * flipped, transposed kernel ({@link #flipTranspose}), or null when that does not apply (strided,
+     * dilated, or even kernels in SAME mode).
+     */
+    static Window flippedWindow(Window w) {
+        if (w.sH() != 1 || w.sW() != 1 || w.dH() != 1 || w.dW() != 1) return null;
+        if (w.same()) return w.kH() % 2 == 1 && w.kW() % 2 == 1 ? w : null;
+        int ph = w.kH() - 1 - w.pH();
+        int pw = w.kW() - 1 - w.pW();
+        return ph >= 0 && pw >= 0 ? new Window(w.kH(), w.kW(), 1, 1, ph, pw, 1, 1, false) : null;
+    }
+
+    /** Kernel [out, in, kH, kW] → [in, out, kH, kW] rotated by 180° in space (a contiguous copy). */
+    static INDArray flipTranspose(INDArray w) {
+        int o = (int) w.size(0), in = (int) w.size(1), kh = (int) w.size(2), kw = (int) w.size(3);
+        INDArray src = w.dup('c');
+        INDArray out = Nd4j.create(w.dataType(), new long[] {in, o, kh, kw}, 'c');
+        for (int y = 0; y < kh; y++) {
+            for (int x = 0; x < kw; x++) {
+                out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(kh - 1 - y), NDArrayIndex.point(kw - 1 - x))
+                        .assign(src.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(y), NDArrayIndex.point(x)).transpose());
+            }
+        }
+        return out;
+    }
+
     private static INDArrayIndex[] spatial(long h, long w) {
         return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, h), NDArrayIndex.interval(0, w)};
     }
