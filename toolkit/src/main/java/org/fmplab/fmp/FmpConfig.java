@@ -29,7 +29,7 @@ public record FmpConfig(RankConfig rank, Selector selector, SizeSearch sizeSearc
      * two lowest channels (10 of 1,200): far too gentle there (see {@link #defaults()}).
      */
     public static FmpConfig paper() {
-        return new FmpConfig(RankConfig.paper(), new Selector.Divisor(64), null, FineTuner.defaults());
+        return new FmpConfig(RankConfig.paper(), new Selector.Divisor(64), null, FineTuner.paper());
     }
 
     /**

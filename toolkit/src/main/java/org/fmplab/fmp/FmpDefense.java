@@ -62,7 +62,7 @@ public final class FmpDefense implements Defense {
         SizeSearch.Result search = null;
         Selector selector = config.selector();
         if (config.sizeSearch() != null) {
-            search = config.sizeSearch().run(backdoored, ranking, data.clean(), data.seed() + 1, listener);
+            search = config.sizeSearch().run(backdoored, ranking, data.clean(), config.fineTuner(), data.seed() + 1, listener);
             selector = search.chosen();
         }
         double searchSeconds = (System.nanoTime() - t0) / 1e9;

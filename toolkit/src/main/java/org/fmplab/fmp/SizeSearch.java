@@ -76,15 +76,19 @@ public record SizeSearch(double[] ratios, double holdout, int epochs, double max
         }
     }
 
-    /** Runs the search for {@code ranking} of {@code model} on {@code clean}. */
-    public Result run(ComputationGraph model, Ranking ranking, ImageDataset clean, long seed, ProgressListener listener) {
+    /**
+     * Runs the search for {@code ranking} of {@code model} on {@code clean}, fine-tuning each candidate
+     * like {@code tuner} (batch size, mask) but for {@link #epochs()} epochs.
+     */
+    public Result run(ComputationGraph model, Ranking ranking, ImageDataset clean, FineTuner tuner, long seed,
+                      ProgressListener listener) {
         int[] order = Subsets.shuffled(clean.size(), seed ^ 0x51ED);
         int nHold = Math.max(1, (int) Math.round(holdout * clean.size()));
         if (nHold >= clean.size()) throw new IllegalArgumentException("holdout = " + holdout + " leaves no training images in "
                 + clean.size());
         ImageDataset held = clean.subset(Arrays.copyOfRange(order, 0, nHold));
         ImageDataset train = clean.subset(Arrays.copyOfRange(order, nHold, order.length));
-        FineTuner tuner = FineTuner.defaults().withEpochs(epochs);
+        tuner = tuner.withEpochs(epochs);
         double reference = accuracy(tuner.fineTune(model, train, null, seed, listener).model(), held);
         List<Trial> trials = new ArrayList<>();
         double chosen = Double.NaN;

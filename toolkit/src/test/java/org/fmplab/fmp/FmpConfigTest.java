@@ -30,7 +30,7 @@ class FmpConfigTest {
         assertMessage(() -> r.withMode(RankConfig.Mode.REFERENCE).withChannelsPerPass(4), "channelsPerPass = 4", "REFERENCE");
         assertMessage(() -> r.withProbeSize(64).checkProbeFits(50), "probeSize = 64", "[1, 50]");
         assertMessage(() -> new FineTuner(-1, 256, false), "fineTuneEpochs = -1", "[0, 10000]");
-        assertMessage(() -> new FineTuner(1, 0, false), "fineTuneBatch = 0", ">= 1");
+        assertMessage(() -> new FineTuner(1, -1, false), "fineTuneBatch = -1", ">= 1");
         assertMessage(() -> new FmpConfig(r, null, null, FineTuner.defaults()), "exactly one of selector and sizeSearch");
         assertMessage(() -> new SizeSearch(new double[] {0.1, 1.5}, 0.2, 1, 0.02), "1.5", "(0, 1)");
         assertMessage(() -> new SizeSearch(new double[] {0.1}, 0.2, 1, -1), "maxDrop = -1.0", "[0, 1]");
