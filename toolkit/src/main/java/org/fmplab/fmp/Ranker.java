@@ -40,7 +40,7 @@ public final class Ranker {
             .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
             .policyMirroring(MirroringPolicy.FULL).policySpill(SpillPolicy.REALLOCATE).build();
 
-    /** Receives each channel's adversarial probe batch [B, C, H, W] (a copy the receiver may keep). */
+    /** Receives each channel's adversarial probe batch [B, C, H, W] (a copy the receiver may keep; called outside any workspace). */
     @FunctionalInterface
     public interface AdversarialSink {
         void accept(String layer, int channel, INDArray adversarial);
@@ -163,7 +163,13 @@ public final class Ranker {
             INDArray rows = out.value(node).get(NDArrayIndex.interval(k * n, (k + 1) * n));
             double mse = ChannelLoss.mse(rows, cleanLayer, channels[k]);
             result.add(new ChannelScore(layer, channels[k], s.accuracy(k), s.loss(k), mse, 0));
-            if (sink != null) sink.accept(layer, channels[k], adv.get(NDArrayIndex.interval(k * n, (k + 1) * n)).detach());
+            if (sink != null) {
+                INDArray copy = adv.get(NDArrayIndex.interval(k * n, (k + 1) * n)).detach();
+                // outside the ranking's workspace, so whatever the receiver allocates outlives this pass
+                try (var ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                    sink.accept(layer, channels[k], copy);
+                }
+            }
         }
         return result;
     }
