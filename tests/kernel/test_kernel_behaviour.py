@@ -191,6 +191,17 @@ def test_a_toolkit_result_record_renders_as_html(kernel):
     assert "text/html" in data and "fine-tuned" in data["text/html"]
 
 
+def test_question_mark_shows_signatures_of_toolkit_classes_in_the_pager(kernel):
+    content, outputs = kernel.run("Trainer?")
+    assert content["status"] == "ok" and outputs == []
+    [page] = content["payload"]
+    assert page["source"] == "page" and "org.fmplab" in page["data"]["text/plain"]
+    content, _ = kernel.run("?noSuchThingAnywhere")
+    assert "No signature or documentation found for `noSuchThingAnywhere`" in content["payload"][0]["data"]["text/plain"]
+    content, outputs = kernel.run("int flag = 2;\nflag")
+    assert content["status"] == "ok" and result_of(outputs) == "2"
+
+
 def test_restart_and_shutdown(kernel):
     kernel.run("int beforeRestart = 1;")
     kernel.km.restart_kernel(now=False)

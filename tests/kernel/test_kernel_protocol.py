@@ -49,4 +49,6 @@ class FmpLabKernelTests(jupyter_kernel_test.KernelTests):
 
     code_inspect_sample = "Math.max"
 
+    code_page_something = "Math.max?"
+
     code_clear_output = 'System.out.println("soon gone"); clearOutput();'

@@ -18,6 +18,7 @@ import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.MessageType;
 import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
+import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
 import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
 import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
 import org.dflib.jjava.jupyter.messages.reply.KernelInfoReply;
@@ -36,6 +37,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The FMP Lab Jupyter kernel: Java cells evaluated by {@link JShellSession} in this JVM, with the
@@ -137,6 +140,11 @@ public final class FmpLabKernel extends BaseKernel {
     @Override
     protected void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
         ExecuteRequest request = message.getContent();
+        Matcher help = HELP.matcher(request.getCode().strip());
+        if (help.matches()) {
+            page(env, request, help.group(1) != null ? help.group(1) : help.group(2));
+            return;
+        }
         Instant sent = sentAt(message);
         if (request.shouldStopOnError() && failedAt != null && sent != null && sent.isBefore(failedAt)) {
             abort(env);
@@ -159,6 +167,22 @@ public final class FmpLabKernel extends BaseKernel {
             currentEnv = null;
             if (request.shouldStoreHistory() && !request.isSilent()) history.add(count, request.getCode(), lastOutputText);
         }
+    }
+
+    /** {@code Math.max?} or {@code ?Math.max}: IPython's help syntax, answered in the pager. */
+    private static final Pattern HELP = Pattern.compile("\\?([\\w.$]+)|([\\w.$]+)\\?");
+
+    /** Shows the signatures and documentation of {@code name} in the notebook's pager (a "page" payload). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void page(ShellReplyEnvironment env, ExecuteRequest request, String name) {
+        int count = executionCount.getAndIncrement();
+        env.setBusyDeferIdle();
+        env.publish(new PublishExecuteInput(request.getCode(), count));
+        String text = session().inspect(name, name.length());
+        if (text == null) text = "No signature or documentation found for `" + name + "`.";
+        Map<String, Object> page = Map.of("source", "page", "data", Map.of("text/plain", text), "start", 0);
+        env.reply(new Message(env.getContext(), MessageType.EXECUTE_REPLY, Map.of(
+                "status", "ok", "execution_count", count, "payload", List.of(page), "user_expressions", Map.of())));
     }
 
     /**
