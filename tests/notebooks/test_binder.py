@@ -45,10 +45,9 @@ def test_post_build_is_a_strict_bash_script_using_the_setup_install_path():
     assert "sudo" not in text and "apt-get" not in text  # Binder runs it without root
 
 
-@pytest.mark.skipif(not JUPYTER, reason="jupyter is not installed")
 def test_post_build_installs_the_kernelspec_for_a_non_root_user_with_a_fresh_home():
-    if not list((ROOT / "kernel" / "target" / "lib").glob("fmplab-kernel-*.jar")):
-        pytest.skip("the kernel is not built (./fmplab setup)")
+    assert JUPYTER, "jupyter is installed by ./fmplab setup"
+    assert list((ROOT / "kernel" / "target" / "lib").glob("fmplab-kernel-*.jar")), "the kernel is built by ./fmplab setup"
     # Not under pytest's tmp_path: its parents are private to us, and `nobody` must reach the HOME.
     home = pathlib.Path(tempfile.mkdtemp(prefix="fmplab-binder-home-"))
     try:
@@ -85,8 +84,7 @@ def test_fashion_mnist_fetch_deletes_a_download_whose_md5_differs_from_the_publi
     # Debian's files are recompressed, so their MD5s differ from the official archive's: a local
     # "mirror" of them must be refused, and nothing unverified may stay behind.
     debian = pathlib.Path("/usr/share/datasets/fashion-mnist")
-    if not debian.is_dir():
-        pytest.skip("dataset-fashion-mnist is not installed")
+    assert debian.is_dir(), "dataset-fashion-mnist is installed by ./fmplab setup"
     dest = tmp_path / "fashion-mnist"
     r = subprocess.run(["bash", str(BINDER / "fetch-fashion-mnist.sh"), str(dest)], capture_output=True, text=True,
                        env={**os.environ, "FASHION_MNIST_URL": debian.as_uri()}, timeout=120)
