@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.fmplab.experiment.AttackBench;
 import org.fmplab.experiment.Compare;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,22 @@ class CompareTest {
         String second = run(args);
         assertTrue(second.contains("(cached model)") && second.contains("2 cached cells reused"), second);
         assertEquals(lines, Files.readAllLines(tmp.resolve("compare.csv"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void attackBenchFillsTheComparisonsModelCache() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        assertEquals(0, AttackBench.main(new String[] {"--attacks", "badnets", "--no-clean", "--train", "1500", "--test", "300",
+            "--epochs", "1", "--cache", tmp.toString()}, new PrintStream(buf, true, StandardCharsets.UTF_8)));
+        String row = buf.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("| badnets |")).findFirst().orElseThrow();
+        double benchCa = Double.parseDouble(row.split("\\|")[3].trim());
+
+        String out = run(new String[] {"--out", tmp.toString(), "--attacks", "badnets", "--defenses", "clp",
+            "--train-limit", "1500", "--test-limit", "300", "--epochs", "1"});
+        assertTrue(out.contains("(cached model)"), out);
+        String none = Files.readAllLines(tmp.resolve("compare.csv"), StandardCharsets.UTF_8).get(1);
+        assertTrue(none.startsWith("badnets,none,"), none);
+        assertEquals(benchCa, Double.parseDouble(none.split(",")[2]), 1e-4, "the same model, evaluated the same way");
     }
 
     private static String run(String[] args) {

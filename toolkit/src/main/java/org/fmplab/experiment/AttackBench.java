@@ -52,12 +52,18 @@ public final class AttackBench {
 
     /** Poisons with {@code base}'s attack, trains the backdoored model and evaluates it. */
     public static Row attack(RunConfig base, ProgressListener listener, Consumer<Attack> prepared) {
+        return attack(base, listener, prepared, null);
+    }
+
+    /** As {@link #attack(RunConfig, ProgressListener, Consumer)}, also caching the model for {@code ./fmplab compare}. */
+    static Row attack(RunConfig base, ProgressListener listener, Consumer<Attack> prepared, CompareCache cache) {
         Pipeline p = new Pipeline(base, listener);
         long t0 = System.nanoTime();
         Pipeline.Data data = p.prepareData();
         double prep = (System.nanoTime() - t0) / 1e9;
         if (prepared != null) prepared.accept(data.poisoner().attack());
         TrainResult r = p.trainBackdoored(data);
+        if (cache != null) cache.store(base, data, r);
         return new Row(base.attack(), base.epochs(), data.evaluator().evaluate(r.model()), prep, r.seconds(), data.poisoned().poisonCount());
     }
 
@@ -76,14 +82,17 @@ public final class AttackBench {
 
     /**
      * Command line: {@code [--attacks a,b,...] [--no-clean] [--train N] [--test N] [--epochs E]
-     * [--epochs-for attack=E]... [--param attack.key=value]... [--seed S] [--gallery FILE] [--out FILE]}.
-     * Prints each row as soon as it is measured, then the whole table.
+     * [--epochs-for attack=E]... [--param attack.key=value]... [--seed S] [--gallery FILE] [--out FILE] [--cache DIR]}.
+     * Prints each row as soon as it is measured, then the whole table. Each backdoored model goes into
+     * the cache of {@code ./fmplab compare --out DIR} (default {@code runs/compare}), so a later
+     * comparison on the same settings reuses it.
      */
     public static int main(String[] argv, PrintStream out) throws IOException {
         Args a = new Args(argv, Set.of("no-clean", "help"));
         if (a.flag("help")) {
             out.println("usage: ./fmplab bench attacks [--attacks a,b,...] [--no-clean] [--train N] [--test N] [--epochs E]\n"
                     + "         [--epochs-for attack=E]... [--param attack.key=value]... [--seed S] [--gallery FILE] [--out FILE]\n"
+                    + "         [--cache DIR]   (backdoored models go to the cache of ./fmplab compare --out DIR; default runs/compare)\n"
                     + "attacks: " + String.join(",", ATTACKS));
             return 0;
         }
@@ -101,6 +110,7 @@ public final class AttackBench {
         });
         String gallery = a.get("gallery", null);
         String outFile = a.get("out", null);
+        CompareCache cache = new CompareCache(Path.of(a.get("cache", "runs/compare")));
         a.rejectUnknown();
 
         ProgressListener progress = ConsoleProgress.stderr();
@@ -110,7 +120,7 @@ public final class AttackBench {
         for (String name : attacks) {
             int epochs = Integer.parseInt(epochsFor.getOrDefault(name, Integer.toString(base.epochs())));
             RunConfig cfg = base.withAttack(name, params.getOrDefault(name, Map.of())).withEpochs(epochs);
-            rows.add(report(out, attack(cfg, progress, prepared::add)));
+            rows.add(report(out, attack(cfg, progress, prepared::add, cache)));
         }
         String table = markdown(rows);
         out.println();

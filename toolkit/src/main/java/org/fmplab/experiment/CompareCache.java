@@ -90,7 +90,20 @@ final class CompareCache {
                     || !Arrays.equals(data.test().labels(), clean.test().labels())) {
                 throw new IllegalStateException("the comparison's clean-data derivation no longer matches Pipeline.prepareData; update CompareCache.cleanData");
             }
-            TrainResult t = p.trainBackdoored(data);
+            return store(c, data, p.trainBackdoored(data));
+        } catch (IOException e) {
+            throw new UncheckedIOException("model cache " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Caches {@code t}, the model trained on {@code data} (from {@code new Pipeline(c, …).prepareData()}),
+     * as the backdoored model of {@code c}: {@code ./fmplab bench attacks} fills the cache this way.
+     */
+    Backdoored store(RunConfig c, Pipeline.Data data, TrainResult t) {
+        String hash = modelHash(c);
+        Path dir = root.resolve("models").resolve(c.attack() + "-" + hash);
+        try {
             Path tmp = root.resolve("models").resolve(c.attack() + "-" + hash + ".tmp");
             deleteRecursively(tmp);
             Map<String, Object> meta = new LinkedHashMap<>(c.toMap());
