@@ -17,7 +17,8 @@ public final class Defenses {
     private static final Map<String, Function<Map<String, String>, Defense>> FACTORIES = new TreeMap<>();
 
     static {
-        // Baselines (org.fmplab.defense); "fmp" is registered by the FMP package's own line.
+        register("fmp", p -> new org.fmplab.fmp.FmpDefense(org.fmplab.fmp.FmpConfig.fromParams(p)));
+        // Baselines (org.fmplab.defense)
         register(org.fmplab.defense.FineTuningDefense.NAME, org.fmplab.defense.FineTuningDefense::from);
         register(org.fmplab.defense.FinePruningDefense.NAME, org.fmplab.defense.FinePruningDefense::from);
         register(org.fmplab.defense.NadDefense.NAME, org.fmplab.defense.NadDefense::from);

@@ -20,6 +20,17 @@ class DefenseRegistryTest {
     }
 
     @Test
+    void fmpIsRegisteredBeforeItsRandomControlWithItsParameters() {
+        List<String> names = Defenses.names();
+        assertTrue(names.indexOf("fmp") > 0 && names.indexOf("fmp") < names.indexOf("random"), names.toString());
+        assertEquals("fmp", Defenses.create("fmp", Map.of()).name());
+        assertEquals(org.fmplab.fmp.FmpConfig.fromParams(Map.of("select", "layer:0.25")),
+                ((org.fmplab.fmp.FmpDefense) Defenses.create("fmp", Map.of("select", "layer:0.25"))).config());
+        var e = assertThrows(IllegalArgumentException.class, () -> Defenses.create("fmp", Map.of("probe", "x", "nope", "1")));
+        assertTrue(e.getMessage().contains("nope"), e.getMessage());
+    }
+
+    @Test
     void parametersAreValidatedWithMessagesNamingDefenseKeyValueAndRange() {
         expect("fp: accuracyDrop = 1.5 must be in [0, 1]", "fp", Map.of("accuracyDrop", "1.5"));
         expect("anp: eps = -0.1 must be in [0, 1]", "anp", Map.of("eps", "-0.1"));
