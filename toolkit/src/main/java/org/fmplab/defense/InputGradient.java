@@ -121,6 +121,7 @@ final class InputGradient {
 
     /** Class probabilities [N,K] of the frozen network (equal to the original's inference output). */
     INDArray probabilities(INDArray x) {
+        org.fmplab.model.Backend.releaseNativeMemory(); // workspaces are off here
         return frozen.outputSingle(false, x);
     }
 
@@ -129,6 +130,7 @@ final class InputGradient {
      * {@code x} (the gradient of the MEAN over the batch).
      */
     Result lossAndGradient(INDArray x, INDArray labels) {
+        org.fmplab.model.Backend.releaseNativeMemory(); // workspaces are off here
         frozen.setInputs(x);
         frozen.setLabels(labels);
         frozen.inputEpsilon = null;

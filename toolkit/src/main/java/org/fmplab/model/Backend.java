@@ -16,6 +16,9 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 public final class Backend {
     static final String HELPERS_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
     private static volatile boolean initialised;
+    /** At most one collection per this many nanoseconds from {@link #releaseNativeMemory()}. */
+    static final long NATIVE_GC_WINDOW_NANOS = 1_000_000_000L;
+    private static volatile long lastNativeGc = System.nanoTime();
 
     private Backend() { }
 
@@ -35,6 +38,21 @@ public final class Backend {
             System.setProperty(HELPERS_PROPERTY, off ? "true" : "false");
         }
         initialised = true;
+    }
+
+    /**
+     * ND4J frees a native buffer only when its Java wrapper is garbage-collected, and arrays made outside
+     * workspaces are small on the Java heap, so a loop that allocates outside workspaces (input-gradient
+     * graphs, which need workspaces off) can fill the machine's memory long before the Java heap asks
+     * for a collection: on the default model, i-BAU grew to 24 GB and was killed. Such loops call this
+     * once per step; it collects at most once a second, which bounds native memory to about a second's
+     * worth of allocation at a small cost (a collection of a mostly empty heap).
+     */
+    public static void releaseNativeMemory() {
+        long now = System.nanoTime();
+        if (now - lastNativeGc < NATIVE_GC_WINDOW_NANOS) return;
+        System.gc();
+        lastNativeGc = System.nanoTime();
     }
 
     /** Builds a one-convolution network and reports whether its fast helper is really active. */
