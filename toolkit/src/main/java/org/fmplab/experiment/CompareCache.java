@@ -70,10 +70,15 @@ final class CompareCache {
         return sha(m).substring(0, 16);
     }
 
+    /** The folder of {@code c}'s backdoored model ({@code hash} = {@link #modelHash}(c)). */
+    private Path modelDir(RunConfig c, String hash) {
+        return root.resolve("models").resolve(c.attack() + "-" + hash);
+    }
+
     /** The cached backdoored model of {@code c}, or a freshly trained (and then cached) one. */
     Backdoored backdoored(RunConfig c, ProgressListener listener) {
         String hash = modelHash(c);
-        Path dir = root.resolve("models").resolve(c.attack() + "-" + hash);
+        Path dir = modelDir(c, hash);
         CleanData clean = cleanData(c);
         try {
             if (Files.isRegularFile(dir.resolve("info.json"))) {
@@ -102,9 +107,9 @@ final class CompareCache {
      */
     Backdoored store(RunConfig c, Pipeline.Data data, TrainResult t) {
         String hash = modelHash(c);
-        Path dir = root.resolve("models").resolve(c.attack() + "-" + hash);
+        Path dir = modelDir(c, hash);
         try {
-            Path tmp = root.resolve("models").resolve(c.attack() + "-" + hash + ".tmp");
+            Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
             deleteRecursively(tmp);
             Map<String, Object> meta = new LinkedHashMap<>(c.toMap());
             ModelIO.save(t.model(), tmp.resolve("model"), meta);
