@@ -51,22 +51,8 @@ final class CompareCache {
 
     /** The hash of what determines a backdoored model (not the test size, defense or defender share). */
     static String modelHash(RunConfig c) {
-        Map<String, Object> m = new TreeMap<>();
+        Map<String, Object> m = new TreeMap<>(ModelCache.keyFields(c));
         m.put("version", VERSION);
-        m.put("dataset", c.dataset());
-        m.put("dataDir", c.dataDir() == null ? "" : c.dataDir().toAbsolutePath().toString());
-        m.put("trainLimit", c.trainLimit());
-        m.put("model", c.architecture());
-        m.put("width", c.effectiveWidth());
-        m.put("attack", c.attack());
-        m.put("attackParams", new TreeMap<>(c.attackParams()));
-        m.put("poisonRate", c.poisonRate());
-        m.put("target", c.target());
-        m.put("labelMode", c.labelMode().toString());
-        m.put("epochs", c.epochs());
-        m.put("batchSize", c.batchSize());
-        m.put("learningRate", c.learningRate());
-        m.put("seed", c.seed());
         return sha(m).substring(0, 16);
     }
 

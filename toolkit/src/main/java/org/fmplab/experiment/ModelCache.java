@@ -40,7 +40,7 @@ public final class ModelCache {
     /** Environment variable naming the cache folder. */
     public static final String DIR_ENV = "FMPLAB_CACHE";
     /** Bump when the meaning of a cached model changes (the key includes it). */
-    static final int KEY_VERSION = 1;
+    static final int KEY_VERSION = 2;
 
     private final Path root;
 
@@ -60,12 +60,15 @@ public final class ModelCache {
         return root;
     }
 
-    /** The settings of {@code c} that determine its backdoored model, as they enter the key. */
+    /**
+     * The settings of {@code c} that determine its backdoored model (sorted by name). Both this cache and
+     * the comparison's model cache key on them; the test-set size, defense and defender share are not
+     * among them.
+     */
     public static Map<String, Object> keyFields(RunConfig c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("keyVersion", KEY_VERSION);
+        Map<String, Object> m = new TreeMap<>();
         m.put("dataset", c.dataset());
-        m.put("dataDir", c.dataDir() == null ? null : c.dataDir().toAbsolutePath().normalize().toString());
+        m.put("dataDir", c.dataDir() == null ? "" : c.dataDir().toAbsolutePath().toString());
         m.put("trainLimit", c.trainLimit());
         m.put("model", c.architecture());
         m.put("width", c.effectiveWidth());
@@ -83,7 +86,9 @@ public final class ModelCache {
 
     /** A short hash of {@link #keyFields}. */
     public static String key(RunConfig c) {
-        return ModelIO.sha256(keyFields(c).toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        Map<String, Object> m = new TreeMap<>(keyFields(c));
+        m.put("keyVersion", KEY_VERSION);
+        return ModelIO.sha256(m.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     /** The folder of {@code c}'s entry (present or not). */

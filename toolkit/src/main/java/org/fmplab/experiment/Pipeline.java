@@ -18,7 +18,6 @@ import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.defense.api.DefenseStage;
-import org.fmplab.fmp.FmpConfig;
 import org.fmplab.fmp.FmpDefense;
 import org.fmplab.fmp.FmpResult;
 import org.fmplab.metrics.Evaluator;
@@ -99,20 +98,17 @@ public final class Pipeline {
         DefenseResult defended = null;
         FmpResult fmpResult = null;
         DefenderData defender = new DefenderData(data.defenderClean(), config.seed() + 5);
-        if ("fmp".equalsIgnoreCase(config.defense())) {
-            FmpDefense fmp = new FmpDefense(FmpConfig.fromParams(config.defenseParams()));
+        Defense defense = Defenses.create(config.defense(), config.defenseParams());
+        if (defense instanceof FmpDefense fmp) {
             fmpResult = fmp.run(trained.model(), defender, listener);
             defended = fmpResult.toDefenseResult(fmp.name());
             addStages(stages, defended, "", eval, before);
             // Every FMP report carries its control: as many channels per layer, chosen at random.
             addStages(stages, fmp.randomControl(trained.model(), defender, fmpResult, config.seed() + 6, listener),
                     "random-", eval, before);
-        } else {
-            Defense defense = Defenses.create(config.defense(), config.defenseParams());
-            if (defense != null) {
-                defended = defense.defend(trained.model(), defender, listener);
-                addStages(stages, defended, "", eval, before);
-            }
+        } else if (defense != null) {
+            defended = defense.defend(trained.model(), defender, listener);
+            addStages(stages, defended, "", eval, before);
         }
         Path dir = config.outDir().resolve(config.name());
         RunResult result = new RunResult(config, stages, trained, data.poisoned().poisonCount(), defended, fmpResult, dir,

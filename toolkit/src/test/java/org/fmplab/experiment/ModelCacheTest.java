@@ -35,6 +35,16 @@ class ModelCacheTest {
     }
 
     @Test
+    void theComparisonKeysItsModelsOnTheSameSettingsAndKeepsItsEarlierHashes() {
+        // Both caches key on ModelCache.keyFields; the comparison's hashes of the defaults must not move,
+        // or every grid cached before (hours of training and defending) would be recomputed.
+        assertEquals("8a7d7136d50c4d1b", CompareCache.modelHash(RunConfig.defaults().withAttack("badnets", Map.of())));
+        assertEquals("4e40a0049a81889b", CompareCache.modelHash(RunConfig.defaults().withAttack("blended", Map.of())));
+        assertNotEquals(CompareCache.modelHash(BASE), CompareCache.modelHash(BASE.withEpochs(4)));
+        assertEquals(CompareCache.modelHash(BASE), CompareCache.modelHash(BASE.withSizes(1000, 500)));
+    }
+
+    @Test
     void putThenGetGivesTheSameParametersAndHistory(@TempDir Path dir) {
         ModelCache cache = new ModelCache(dir.resolve("cache"));
         assertFalse(cache.contains(BASE));
