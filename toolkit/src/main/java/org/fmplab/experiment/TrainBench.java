@@ -59,8 +59,8 @@ public final class TrainBench {
         return rows;
     }
 
-    // Each net starts from a clean slate, as a single training run would: without this, the workspaces
-    // and unreclaimed native buffers of the nets measured before it slowed the later nets down.
+    // Each net is measured from a clean slate, as a single training run would see it, not after the
+    // workspaces and unreclaimed native buffers of the nets measured before it.
     private static void release() {
         Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
         System.gc();
