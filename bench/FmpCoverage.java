@@ -1,26 +1,23 @@
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fmplab.attack.Attack;
 import org.fmplab.attack.Attacks;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.experiment.Pipeline;
 import org.fmplab.experiment.RunConfig;
-import org.fmplab.fmp.ChannelScore;
 import org.fmplab.fmp.Coverage;
 import org.fmplab.fmp.FmpConfig;
 import org.fmplab.fmp.Ranker;
+import org.fmplab.fmp.RankConfig;
 import org.fmplab.fmp.Ranking;
+import org.fmplab.fmp.Selector;
 import org.fmplab.metrics.Evaluator;
 import org.fmplab.metrics.Scores;
 import org.fmplab.model.FeatureMapLayer;
 import org.fmplab.model.ModelIO;
 import org.fmplab.prune.ChannelMask;
 import org.fmplab.prune.Pruner;
+import tech.tablesaw.api.Table;
 
 /**
  * Does FMP's ranking find the backdoor feature maps? On the saved backdoored model of a default run
@@ -48,44 +45,33 @@ public class FmpCoverage {
         Attack trigger = Attacks.create(config.attack(), config.attackParams());
         Coverage.Tac tac = Coverage.tac(model, defender.clean(), trigger, defender.clean().size(), 1, null);
 
-        Map<String, List<Integer>> oracle = new LinkedHashMap<>();
-        int k = 0;
-        int hitAcc = 0;
-        int hitLoss = 0;
+        ChannelMask byAccuracy = new Selector.LayerRatio(ratio).select(ranking);
+        ChannelMask byLoss = new Selector.LayerRatio(ratio).select(ranking.rankedBy(RankConfig.Score.LOSS));
+        Coverage.Result acc = Coverage.of(tac, byAccuracy, ranking);
+        Coverage.Result loss = Coverage.of(tac, byLoss, null);
         System.out.printf("%-12s %4s %4s  %s%n", "layer", "C", "k", "top-TAC hits: accuracy / loss ranking");
         for (FeatureMapLayer l : ranking.layers()) {
-            int c = l.channels();
-            int kl = (int) Math.floor(c * ratio);
-            double[] v = tac.values().get(l.name());
-            List<Integer> byTac = new ArrayList<>();
-            for (int i = 0; i < c; i++) byTac.add(i);
-            byTac.sort(Comparator.comparingDouble((Integer i) -> -v[i]).thenComparingInt(i -> i));
-            List<Integer> top = byTac.subList(0, kl);
-            oracle.put(l.name(), new ArrayList<>(top));
-            List<ChannelScore> byAcc = ranking.ranked(l.name());
-            List<ChannelScore> byLoss = new ArrayList<>(ranking.layer(l.name()));
-            byLoss.sort(Comparator.comparingDouble((ChannelScore s) -> -s.loss()).thenComparingInt(ChannelScore::channel));
-            int a = 0;
-            int b = 0;
-            for (int i = 0; i < kl; i++) {
-                if (top.contains(byAcc.get(i).channel())) a++;
-                if (top.contains(byLoss.get(i).channel())) b++;
-            }
-            k += kl;
-            hitAcc += a;
-            hitLoss += b;
-            System.out.printf("%-12s %4d %4d  %d / %d%n", l.name(), c, kl, a, b);
+            System.out.printf("%-12s %4d %4d  %d / %d%n", l.name(), l.channels(), byAccuracy.count(l.name()),
+                    hits(acc, l.name()), hits(loss, l.name()));
         }
         System.out.printf("coverage of the layer's top-TAC maps, %d pruned: accuracy ranking %.3f, loss ranking %.3f, chance %.3f%n",
-                k, (double) hitAcc / k, (double) hitLoss / k, ratio);
+                acc.k(), acc.perLayerCoverage(), loss.perLayerCoverage(), ratio);
 
         Scores before = eval.evaluate(model);
-        ChannelMask mask = ChannelMask.of(ranking.layers(), oracle);
+        ChannelMask mask = Coverage.topPerLayer(tac, byAccuracy);
         ComputationGraph pruned = Pruner.prune(model, mask);
         Scores afterPrune = eval.evaluate(pruned);
         var tuned = fmp.fineTuner().fineTune(pruned, defender.clean(), mask, defender.seed() + 2, null);
         Scores after = eval.evaluate(tuned.model());
         System.out.printf("TAC oracle, %d pruned: before CA %.4f ASR %.4f | pruned CA %.4f ASR %.4f | fine-tuned CA %.4f ASR %.4f RA %.4f%n",
                 mask.total(), before.ca(), before.asr(), afterPrune.ca(), afterPrune.asr(), after.ca(), after.asr(), after.ra());
+    }
+
+    /** Pruned maps of one layer that are among that layer's top-TAC maps. */
+    private static int hits(Coverage.Result r, String layer) {
+        Table t = r.table().where(r.table().stringColumn("layer").isEqualTo(layer));
+        int n = 0;
+        for (int i = 0; i < t.rowCount(); i++) if (t.booleanColumn("pruned").get(i) && t.booleanColumn("backdoor in layer").get(i)) n++;
+        return n;
     }
 }

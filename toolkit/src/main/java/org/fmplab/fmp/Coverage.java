@@ -106,17 +106,13 @@ public final class Coverage {
         all.sort(Comparator.comparingDouble((String[] e) -> -tac.get(e[0], Integer.parseInt(e[1]))));
         Set<String> backdoor = new HashSet<>();
         for (int i = 0; i < k && i < all.size(); i++) backdoor.add(all.get(i)[0] + "/" + all.get(i)[1]);
-        Set<String> backdoorInLayer = new HashSet<>();
+        ChannelMask inLayer = topPerLayer(tac, pruned);
         Map<String, int[]> layerRank = new LinkedHashMap<>();
         for (FeatureMapLayer l : tac.layers()) {
-            double[] v = tac.values().get(l.name());
-            Integer[] order = new Integer[v.length];
-            for (int c = 0; c < v.length; c++) order[c] = c;
-            Arrays.sort(order, Comparator.comparingDouble((Integer c) -> -v[c]).thenComparingInt(c -> c));
-            int[] rank = new int[v.length];
-            for (int r = 0; r < v.length; r++) rank[order[r]] = r + 1;
+            Integer[] order = tacOrder(tac.values().get(l.name()));
+            int[] rank = new int[order.length];
+            for (int r = 0; r < order.length; r++) rank[order[r]] = r + 1;
             layerRank.put(l.name(), rank);
-            for (int r = 0; r < pruned.count(l.name()); r++) backdoorInLayer.add(l.name() + "/" + order[r]);
         }
         int hit = 0;
         int hitLayer = 0;
@@ -134,13 +130,13 @@ public final class Coverage {
                 String key = l.name() + "/" + c;
                 boolean p = pruned.isPruned(l.name(), c);
                 if (p && backdoor.contains(key)) hit++;
-                if (p && backdoorInLayer.contains(key)) hitLayer++;
+                if (p && inLayer.isPruned(l.name(), c)) hitLayer++;
                 layer.append(l.name());
                 channel.append(c);
                 tacCol.append(tac.get(l.name(), c));
                 tacRank.append(layerRank.get(l.name())[c]);
                 bd.append(backdoor.contains(key));
-                bdLayer.append(backdoorInLayer.contains(key));
+                bdLayer.append(inLayer.isPruned(l.name(), c));
                 pr.append(p);
                 if (ranking != null) {
                     acc.append(ranking.get(l.name(), c).accuracy());
@@ -153,5 +149,27 @@ public final class Coverage {
         double cov = k == 0 ? Double.NaN : (double) hit / k;
         double covLayer = k == 0 ? Double.NaN : (double) hitLayer / k;
         return new Result(k, cov, covLayer, t);
+    }
+
+    /**
+     * The TAC oracle of a pruning size: in every layer, its {@code sizes.count(layer)} maps with the
+     * largest TAC (ties to the lower channel). It uses the trigger, so it is an analysis — the best any
+     * ranking could prune at that size — never a defense.
+     */
+    public static ChannelMask topPerLayer(Tac tac, ChannelMask sizes) {
+        Map<String, List<Integer>> top = new LinkedHashMap<>();
+        for (FeatureMapLayer l : tac.layers()) {
+            Integer[] order = tacOrder(tac.values().get(l.name()));
+            top.put(l.name(), Arrays.asList(order).subList(0, sizes.count(l.name())));
+        }
+        return ChannelMask.of(tac.layers(), top);
+    }
+
+    /** Channel indices by decreasing TAC, ties to the lower index. */
+    private static Integer[] tacOrder(double[] v) {
+        Integer[] order = new Integer[v.length];
+        for (int c = 0; c < v.length; c++) order[c] = c;
+        Arrays.sort(order, Comparator.comparingDouble((Integer c) -> -v[c]).thenComparingInt(c -> c));
+        return order;
     }
 }

@@ -57,6 +57,14 @@ public final class Ranking {
         return List.of(out);
     }
 
+    /**
+     * The same scores ranked by another score (e.g. the loss view of an accuracy ranking), without
+     * probing again; wall time and probe accuracy are kept.
+     */
+    public Ranking rankedBy(RankConfig.Score score) {
+        return new Ranking(config.withScore(score), layers, byLayer, probeAccuracy, seconds);
+    }
+
     public RankConfig config() {
         return config;
     }

@@ -1,5 +1,6 @@
 package org.fmplab.fmp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,38 @@ class CoverageTest {
         assertEquals(1.0, hit.coverage());
         assertEquals(0.0, Coverage.of(tac, ChannelMask.none(tac.layers()).with("conv", 0), null).coverage());
         assertEquals(4, hit.table().rowCount());
+    }
+
+    @Test
+    void oracleTakesEachLayersTopTacMapsAtTheGivenSizes() {
+        Ranking r = SelectorTest.ranking();
+        double[] a = new double[16];
+        a[5] = 3;
+        a[9] = 2;
+        a[1] = 2;
+        double[] b = new double[8];
+        b[7] = 1;
+        Coverage.Tac tac = new Coverage.Tac(r.layers(), Map.of("a", a, "b", b), 1);
+        ChannelMask sizes = new Selector.LayerRatio(0.25).select(r);
+        ChannelMask oracle = Coverage.topPerLayer(tac, sizes);
+        // a: 5, then the tie 1 / 9 by channel, then channel 0 first of the zeros; b: 7, then 0.
+        assertArrayEquals(new int[] {0, 1, 5, 9}, oracle.pruned("a"));
+        assertArrayEquals(new int[] {0, 7}, oracle.pruned("b"));
+        assertEquals(1.0, Coverage.of(tac, oracle, null).perLayerCoverage());
+        // FMP's picks: a 3, 7, 11, 15 (all miss), b 0, 1 (0 hits): 1 of 6.
+        assertEquals(1.0 / 6, Coverage.of(tac, sizes, null).perLayerCoverage(), 1e-12);
+    }
+
+    @Test
+    void aRankingCanBeViewedByAnotherScoreWithoutProbingAgain() {
+        Ranking byAcc = SelectorTest.ranking();
+        Ranking byLoss = byAcc.rankedBy(RankConfig.Score.LOSS);
+        assertEquals(RankConfig.Score.LOSS, byLoss.config().score());
+        assertEquals(byAcc.size(), byLoss.size());
+        // Layer b: every loss is 0.3, so the MSE tie-break decides (larger first: channel 0).
+        assertEquals(0, byLoss.ranked("b").get(0).channel());
+        assertEquals(3, byLoss.ranked("a").get(0).channel());
+        assertEquals(byAcc.get("a", 7).loss(), byLoss.get("a", 7).loss());
     }
 
     @Test
