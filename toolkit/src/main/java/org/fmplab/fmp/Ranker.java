@@ -100,7 +100,9 @@ public final class Ranker {
         double probeAccuracy = Scoring.of(probe.logits(cleanActs), labels, 1).accuracy(0);
         Map<String, List<ChannelScore>> scores = new LinkedHashMap<>();
         long done = 0;
-        for (int li = 0; li < layers.size(); li++) {
+        // Deepest layer first: its pass (longest backward) is the largest, so the workspace learns its
+        // final size in the first cycle instead of growing, and zero-filling new memory, layer by layer.
+        for (int li = layers.size() - 1; li >= 0; li--) {
             FeatureMapLayer layer = layers.get(li);
             int node = probe.indexOf(layer.name());
             List<ChannelScore> layerScores = new ArrayList<>();
@@ -112,7 +114,7 @@ public final class Ranker {
                     layerScores.addAll(rankChannels(probe, batch, shared, layer.name(), node, channels));
                 }
                 done += channels.length;
-                tracker.step(channels.length, Map.of("layer", (double) li + 1, "ch/s", done / Math.max(1e-9, tracker.elapsedSeconds())));
+                tracker.step(channels.length, Map.of("layer", (double) layers.size() - li, "ch/s", done / Math.max(1e-9, tracker.elapsedSeconds())));
             }
             scores.put(layer.name(), layerScores);
         }
