@@ -7,7 +7,8 @@ Prints `NET CxHxW CH_PER_S SAMPLED TOTAL` lines for `./fmplab bench fmp --vs-pyt
 timed on a sample of every layer (the first ceil(fraction * C) channels) and extrapolated per layer,
 exactly as the Java reference mode is.
 
-usage: fmp_pytorch.py [fraction] [probe]   (defaults 0.25 and 32)
+usage: fmp_pytorch.py [fraction] [probe] [NET CxHxW]   (defaults 0.25, 32 and every net; the Java
+benchmark passes one net at a time, right after timing its own, so both see the machine in the same state)
 """
 import math
 import sys
@@ -23,6 +24,7 @@ torch.set_num_threads(2)
 torch.manual_seed(0)
 fraction = float(sys.argv[1]) if len(sys.argv) > 1 else 0.25
 probe = int(sys.argv[2]) if len(sys.argv) > 2 else 32
+only = " ".join(sys.argv[3:5]) if len(sys.argv) > 4 else None
 alpha, eps = 1 / 255, 4 / 255
 
 
@@ -63,5 +65,9 @@ def bench(name, width, c, s):
     print(f"{name} {c}x{s}x{s} {total / seconds:.2f} {sampled} {total}", flush=True)
 
 
-for name, width, c, s in [("smallcnn", 32, 1, 28), ("preactresnet18", 16, 3, 32), ("preactresnet18", 16, 1, 28)]:
+nets = [("smallcnn", 32, 1, 28), ("preactresnet18", 16, 3, 32), ("preactresnet18", 16, 1, 28)]
+chosen = [n for n in nets if only is None or only == f"{n[0]} {n[2]}x{n[3]}x{n[3]}"]
+if not chosen:
+    sys.exit(f"unknown net '{only}'; known: " + ", ".join(f"{n[0]} {n[2]}x{n[3]}x{n[3]}" for n in nets))
+for name, width, c, s in chosen:
     bench(name, width, c, s)

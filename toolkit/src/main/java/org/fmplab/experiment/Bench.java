@@ -27,12 +27,11 @@ final class Bench {
                 boolean vsPytorch = a.flag("vs-pytorch");
                 int steps = a.getInt("steps", 8);
                 a.rejectUnknown();
-                var rows = TrainBench.run(out, 128, steps);
-                if (vsPytorch) PytorchBench.compareTraining(out, rows, steps);
+                TrainBench.run(out, 128, steps, vsPytorch);
                 return 0;
             }
             case "fmp" -> {
-                org.fmplab.fmp.FmpBench.run(out, rest);
+                FmpBench.run(out, rest);
                 return 0;
             }
             case "attacks" -> {

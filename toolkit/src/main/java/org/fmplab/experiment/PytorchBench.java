@@ -38,16 +38,15 @@ final class PytorchBench {
         }
     }
 
-    static void compareTraining(PrintStream out, List<TrainBench.Row> ours, int steps) {
-        out.println("\nPyTorch (bench/train_pytorch.py, 2 threads):");
-        for (String line : runScript("train_pytorch.py", Integer.toString(steps))) {
+    /** Times the net of {@code ours} in PyTorch and prints both figures and their ratio. */
+    static void compareTraining(PrintStream out, TrainBench.Row ours, int steps) {
+        String[] input = {ours.net(), Integer.toString(ours.width()), ours.input()};
+        for (String line : runScript("train_pytorch.py", Integer.toString(steps), input[0], input[1], input[2])) {
             String[] f = line.split("\\s+");
-            if (f.length != 4) continue;
-            String key = f[0] + "/" + f[1] + "/" + f[2];
+            if (f.length != 4 || !(f[0] + "/" + f[1] + "/" + f[2]).equals(ours.key())) continue;
             double torch = Double.parseDouble(f[3]);
-            ours.stream().filter(r -> r.key().equals(key)).findFirst().ifPresent(r -> out.printf(Locale.ROOT,
-                    "%-16s width %-3s %-8s DL4J %8.1f img/s, PyTorch %8.1f img/s, ratio %.2fx%n",
-                    f[0], f[1], f[2], r.imagesPerSecond(), torch, r.imagesPerSecond() / torch));
+            out.printf(Locale.ROOT, "%-16s width %-3s %-8s DL4J %8.1f img/s, PyTorch %8.1f img/s, ratio %.2fx%n",
+                    f[0], f[1], f[2], ours.imagesPerSecond(), torch, ours.imagesPerSecond() / torch);
         }
     }
 }

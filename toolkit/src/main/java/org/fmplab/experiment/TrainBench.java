@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code ./fmplab bench train}: training throughput (images/s, batch 128, warmed-up JVM) of SmallCNN
- * and PreActResNet-18 (width 16 and 64) on 1×28×28 and 3×32×32 input.
+ * and PreActResNet-18 (width 16 and 64) on 1×28×28 and 3×32×32 input; with {@code --vs-pytorch} each
+ * net is also timed in PyTorch ({@code bench/train_pytorch.py}) right after ours, and the ratio printed.
  */
 public final class TrainBench {
     /** One measured configuration. */
@@ -27,7 +28,8 @@ public final class TrainBench {
 
     private TrainBench() { }
 
-    public static List<Row> run(PrintStream out, int batch, int steps) {
+    /** Measures every net, printing to {@code out}; {@code vsPytorch} adds the PyTorch figure and ratio per net. */
+    public static List<Row> run(PrintStream out, int batch, int steps, boolean vsPytorch) {
         Backend.Status st = Backend.check();
         out.printf(Locale.ROOT, "backend %s, oneDNN built: %s, layer helpers: %s, conv helper active: %s%n",
                 st.backend(), st.oneDnnBuilt(), st.helpersEnabled(), st.convHelperActive());
@@ -54,6 +56,8 @@ public final class TrainBench {
                 out.printf(Locale.ROOT, "%-16s width %-3d %-8s %8.1f img/s  (%.0f ms/step)%n", arch, width, r.input(),
                         r.imagesPerSecond(), 1000 * sec / s);
                 release();
+                // PyTorch right after the same net: this machine's speed drifts over minutes.
+                if (vsPytorch) PytorchBench.compareTraining(out, r, steps);
             }
         }
         return rows;

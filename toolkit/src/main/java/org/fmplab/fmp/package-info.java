@@ -13,7 +13,7 @@
  *       ({@link org.fmplab.fmp.FmpConfig#defaults()} or {@link org.fmplab.fmp.FmpConfig#paper()}).</li>
  * </ol>
  * Analysis: {@link org.fmplab.fmp.Coverage} (trigger-activated change of each feature map and the
- * coverage of a pruning), {@link org.fmplab.fmp.FmpPlots}; speed: {@link org.fmplab.fmp.FmpBench}.
+ * coverage of a pruning), {@link org.fmplab.fmp.FmpPlots}; speed: {@code ./fmplab bench fmp} ({@link org.fmplab.experiment.FmpBench}).
  *
  * <p>Input gradients come from a package-private probe network (BatchNorm folded into a frozen
  * affine, transposed-convolution input gradients) because DL4J's ComputationGraph has no

@@ -1,16 +1,12 @@
-package org.fmplab.fmp;
+package org.fmplab.experiment;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.fmplab.fmp.RankConfig;
+import org.fmplab.fmp.Ranker;
 import org.fmplab.model.Backend;
 import org.fmplab.model.FeatureMapLayer;
 import org.fmplab.model.FeatureMapLayers;
@@ -27,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * on the first ⌈F·C⌉ channels of every layer (F = 0.25 by default) and extrapolated per layer, which
  * is exact up to noise because every channel of a layer costs the same. With {@code --vs-pytorch} it
  * also runs {@code bench/fmp_pytorch.py} (our PyTorch version of the released per-channel method,
- * 2 threads, same sampling) and prints our speed-up over it.
+ * 2 threads, same sampling) on each net right after ours, and prints our speed-up over it.
  */
 public final class FmpBench {
     /** One benchmarked network. */
@@ -69,9 +65,17 @@ public final class FmpBench {
         out.printf(Locale.ROOT, "FMP ranking speed: probe %d, α 1/255, ε 4/255, 1 FGSM step; backend %s, oneDNN helpers active: %s%n",
                 probe, st.backend(), st.fast());
         List<Row> rows = new ArrayList<>();
-        for (Object[] n : NETS) rows.add(measure(out, n, probe, sample, batched));
+        List<String> torch = new ArrayList<>();
+        for (Object[] n : NETS) {
+            Row r = measure(out, n, probe, sample, batched);
+            rows.add(r);
+            // PyTorch right after the same net: this machine's speed drifts over minutes, so a ratio
+            // between runs far apart in time says more about the machine than about the code.
+            String[] key = r.key().split(" ");
+            if (vsPytorch) torch.addAll(PytorchBench.runScript("fmp_pytorch.py", Double.toString(sample), Integer.toString(probe), key[0], key[1]));
+        }
         out.printf(Locale.ROOT, "(reference mode timed on the first %.0f%% of every layer's channels and extrapolated per layer)%n", 100 * sample);
-        if (vsPytorch) comparePytorch(out, rows, sample, probe);
+        if (vsPytorch) comparePytorch(out, rows, torch);
         return rows;
     }
 
@@ -123,10 +127,10 @@ public final class FmpBench {
         return out;
     }
 
-    private static void comparePytorch(PrintStream out, List<Row> rows, double sample, int probe) {
+    private static void comparePytorch(PrintStream out, List<Row> rows, List<String> torchLines) {
         out.println();
-        out.println("PyTorch 1.13, 2 threads: bench/fmp_pytorch.py (the released per-channel method, same nets, probe and sampling):");
-        for (String line : runPython("fmp_pytorch.py", Double.toString(sample), Integer.toString(probe))) {
+        out.println("PyTorch 1.13, 2 threads: bench/fmp_pytorch.py (the released per-channel method, same nets, probe and sampling; each run right after ours):");
+        for (String line : torchLines) {
             String[] f = line.trim().split("\\s+");
             if (f.length != 5) continue;
             String key = f[0] + " " + f[1];
@@ -135,30 +139,6 @@ public final class FmpBench {
                 if (!r.key().equals(key)) continue;
                 out.printf(Locale.ROOT, "%s %s: PyTorch %.1f ch/s, ours fast %.1f ch/s, %.1fx%n", r.label(), f[1], torch, r.fast(), r.fast() / torch);
             }
-        }
-    }
-
-    private static List<String> runPython(String script, String... args) {
-        Path dir = Path.of("bench");
-        if (!Files.exists(dir.resolve(script))) {
-            throw new IllegalStateException("bench/" + script + " not found: run from the project root");
-        }
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script));
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            List<String> lines = new ArrayList<>();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) lines.add(l);
-            }
-            int rc = p.waitFor();
-            if (rc != 0) throw new IllegalStateException("bench/" + script + " failed with exit code " + rc + " (is python3-torch installed?)");
-            return lines;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run bench/" + script + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }
