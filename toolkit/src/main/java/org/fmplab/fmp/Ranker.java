@@ -99,6 +99,7 @@ public final class Ranker {
         ProbeNet.Activations cleanActs = shared != null ? shared.clean() : probe.forward(x);
         double probeAccuracy = Scoring.of(probe.logits(cleanActs), labels, 1).accuracy(0);
         Map<String, List<ChannelScore>> scores = new LinkedHashMap<>();
+        Map<String, Double> layerSeconds = new LinkedHashMap<>();
         long done = 0;
         // Deepest layer first: its pass (longest backward) is the largest, so the workspace learns its
         // final size in the first cycle instead of growing, and zero-filling new memory, layer by layer.
@@ -106,6 +107,7 @@ public final class Ranker {
             FeatureMapLayer layer = layers.get(li);
             int node = probe.indexOf(layer.name());
             List<ChannelScore> layerScores = new ArrayList<>();
+            long layerStart = System.nanoTime();
             int k = config.channelsPerPass();
             for (int from = 0; from < layer.channels(); from += k) {
                 int[] channels = range(from, Math.min(layer.channels(), from + k));
@@ -117,8 +119,9 @@ public final class Ranker {
                 tracker.step(channels.length, Map.of("layer", (double) layers.size() - li, "ch/s", done / Math.max(1e-9, tracker.elapsedSeconds())));
             }
             scores.put(layer.name(), layerScores);
+            layerSeconds.put(layer.name(), (System.nanoTime() - layerStart) / 1e9);
         }
-        return new Ranking(config, layers, scores, probeAccuracy, (System.nanoTime() - t0) / 1e9);
+        return new Ranking(config, layers, scores, probeAccuracy, (System.nanoTime() - t0) / 1e9, layerSeconds);
     }
 
     /** Clean and random-start forward passes shared by every channel in fast mode. */

@@ -23,14 +23,24 @@ public final class Ranking {
     private final Map<String, List<ChannelScore>> byLayer;
     private final double probeAccuracy;
     private final double seconds;
+    private final Map<String, Double> layerSeconds;
+
+    /** A ranking without per-layer timings. */
+    Ranking(RankConfig config, List<FeatureMapLayer> layers, Map<String, List<ChannelScore>> scores,
+            double probeAccuracy, double seconds) {
+        this(config, layers, scores, probeAccuracy, seconds, Map.of());
+    }
 
     /**
      * @param scores        per layer, the scores in channel order (ranks are assigned here)
      * @param probeAccuracy the model's accuracy on the clean probe batch
      * @param seconds       wall time of the ranking
+     * @param layerSeconds  wall time spent on each layer's channels (the rest of {@code seconds} is
+     *                      the set-up every ranking pays once)
      */
     Ranking(RankConfig config, List<FeatureMapLayer> layers, Map<String, List<ChannelScore>> scores,
-            double probeAccuracy, double seconds) {
+            double probeAccuracy, double seconds, Map<String, Double> layerSeconds) {
+        this.layerSeconds = Map.copyOf(layerSeconds);
         this.config = config;
         this.layers = List.copyOf(layers);
         Map<String, List<ChannelScore>> ranked = new LinkedHashMap<>();
@@ -62,7 +72,7 @@ public final class Ranking {
      * probing again; wall time and probe accuracy are kept.
      */
     public Ranking rankedBy(RankConfig.Score score) {
-        return new Ranking(config.withScore(score), layers, byLayer, probeAccuracy, seconds);
+        return new Ranking(config.withScore(score), layers, byLayer, probeAccuracy, seconds, layerSeconds);
     }
 
     public RankConfig config() {
@@ -108,6 +118,15 @@ public final class Ranking {
     /** Wall time of the ranking in seconds. */
     public double seconds() {
         return seconds;
+    }
+
+    /**
+     * Wall time spent on the channels of {@code layer} in seconds (NaN when the ranking was not timed
+     * per layer); {@link #seconds()} minus their sum is the set-up paid once per ranking.
+     */
+    public double layerSeconds(String layer) {
+        layer(layer);
+        return layerSeconds.getOrDefault(layer, Double.NaN);
     }
 
     /** Number of ranked feature maps. */

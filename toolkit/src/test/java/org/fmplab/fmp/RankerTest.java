@@ -179,10 +179,15 @@ class RankerTest {
         assertEquals(24, r.size());
         assertEquals(24, done.size());
         assertEquals(24L, done.get(done.size() - 1));
+        double perLayer = 0;
         for (FeatureMapLayer l : r.layers()) {
             List<Integer> ranks = r.layer(l.name()).stream().map(ChannelScore::rank).sorted().toList();
             for (int i = 0; i < ranks.size(); i++) assertEquals(i + 1, ranks.get(i));
+            assertTrue(r.layerSeconds(l.name()) > 0, l.name());
+            perLayer += r.layerSeconds(l.name());
         }
+        assertTrue(perLayer <= r.seconds(), perLayer + " s in layers of a " + r.seconds() + " s ranking");
+        assertTrue(Double.isNaN(SelectorTest.ranking().layerSeconds("a")), "untimed rankings say so");
     }
 
     private static List<FeatureMapLayer> pick(ComputationGraph net, String... names) {
