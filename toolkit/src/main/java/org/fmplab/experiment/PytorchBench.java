@@ -40,8 +40,7 @@ final class PytorchBench {
 
     /** Times the net of {@code ours} in PyTorch and prints both figures and their ratio. */
     static void compareTraining(PrintStream out, TrainBench.Row ours, int steps) {
-        String[] input = {ours.net(), Integer.toString(ours.width()), ours.input()};
-        for (String line : runScript("train_pytorch.py", Integer.toString(steps), input[0], input[1], input[2])) {
+        for (String line : runScript("train_pytorch.py", Integer.toString(steps), ours.net(), Integer.toString(ours.width()), ours.input())) {
             String[] f = line.split("\\s+");
             if (f.length != 4 || !(f[0] + "/" + f[1] + "/" + f[2]).equals(ours.key())) continue;
             double torch = Double.parseDouble(f[3]);
