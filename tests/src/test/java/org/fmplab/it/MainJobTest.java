@@ -68,12 +68,16 @@ class MainJobTest {
     }
 
     @Test
-    void sameSeedGivesIdenticalMetrics() {
-        RunConfig c = small("a").withSizes(1500, 500).withEpochs(1);
+    void sameSeedGivesIdenticalMetricsAlsoWhenPoisoningOnTheFly() throws Exception {
+        // WaNet re-draws its poisoned images in every batch: the seeded batch draws must repeat too
+        RunConfig c = small("a").withSizes(1500, 500).withEpochs(1).withAttack("wanet", Map.of());
         RunResult a = new Pipeline(c, null).run();
         RunResult b = new Pipeline(c.withName("b"), null).run();
         assertEquals(a.stage("backdoored").ca(), b.stage("backdoored").ca());
         assertEquals(a.stage("backdoored").asr(), b.stage("backdoored").asr());
         assertEquals(a.training().model().params(), b.training().model().params());
+        assertEquals(0, a.poisoned());
+        assertTrue(Files.readString(tmp.resolve("a").resolve("report.md")).contains("10% poisoned (10.0% of every batch, re-drawn on the fly)"));
+        assertTrue(Files.size(tmp.resolve("a").resolve("poisoned-samples.png")) > 100);
     }
 }

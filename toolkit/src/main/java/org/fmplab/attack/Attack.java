@@ -43,20 +43,22 @@ public interface Attack {
     default void prepare(AttackContext context) { }
 
     /**
-     * For attacks that also poison batches on the fly during training (WaNet noise samples,
-     * Input-aware): the transform to hand to the {@link org.fmplab.model.Trainer}; null otherwise.
+     * True for attacks whose poisoned images are re-drawn in every training batch (the WaNet paper's
+     * scheme) rather than fixed once: the {@link Poisoner} then leaves the training set clean (no
+     * poison indices, {@link PoisonedDataset#onTheFly()}) and {@link #trainingTransform} triggers and
+     * relabels round(rate × batch) eligible images of every batch. Such attacks must return a transform.
      */
-    default BatchTransform trainingTransform(PoisonConfig config, int numClasses) {
-        return null;
+    default boolean poisonsOnTheFly() {
+        return false;
     }
 
     /**
-     * Like {@link #trainingTransform(PoisonConfig, int)} but knowing which training images are
-     * already poisoned, so that on-the-fly samples (WaNet noise, Input-aware cross) are drawn from
-     * the clean ones only. Training pipelines should prefer this overload.
+     * For attacks that also poison batches during training (WaNet, Input-aware): the transform to hand
+     * to the {@link org.fmplab.model.Trainer} for training on {@code poisoned}; null otherwise. Label-
+     * keeping samples (WaNet noise, Input-aware cross) are drawn from the images that are not poisoned.
      */
     default BatchTransform trainingTransform(PoisonedDataset poisoned) {
-        return trainingTransform(poisoned.config(), poisoned.dataset().numClasses());
+        return null;
     }
 
     /**

@@ -5,14 +5,21 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.fmplab.model.BatchTransform;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The one on-the-fly mechanism of the attacks that poison during training (WaNet, Input-aware): in
- * every training batch, round(ratio × rate × batch size) images that are NOT poisoned are replaced by
- * a variant that keeps its true label (WaNet's noise-warped images, Input-aware's cross-pattern images),
- * which teaches the model that only the exact trigger means the target. The attack says only how a
- * variant is made.
+ * The one on-the-fly mechanism of the attacks that poison during training (WaNet, Input-aware). In
+ * every training batch:
+ * <ol>
+ * <li>for attacks that {@linkplain Attack#poisonsOnTheFly() re-draw their poison}: round(rate × batch)
+ *     images eligible under the {@link Poisoner}'s rule are triggered and relabelled (the WaNet paper's
+ *     scheme: over the epochs the trigger is seen on most training images, not on one fixed set);</li>
+ * <li>round(ratio × rate × batch) of the other images that are NOT poisoned are replaced by a variant
+ *     that keeps its true label (WaNet's noise-warped images, Input-aware's cross-pattern images),
+ *     which teaches the model that only the exact trigger means the target.</li>
+ * </ol>
+ * The attack says only how a variant is made.
  */
 final class CrossSamples implements BatchTransform {
 
@@ -30,20 +37,29 @@ final class CrossSamples implements BatchTransform {
     private final double share;
     private final boolean[] poisoned;
     private final Variant variant;
+    private final Attack redrawn;
+    private final PoisonConfig config;
 
     /**
-     * @param ratio    cross ratio (WaNet: 2)
-     * @param rate     the poisoning rate
-     * @param poisoned poisoned[i] is true when training image i is poisoned (null: none known)
+     * @param ratio    cross ratio (WaNet: 2); 0 = no cross samples
+     * @param poisoned the poisoned training set; when it was {@linkplain PoisonedDataset#onTheFly() poisoned
+     *                 on the fly}, {@code attack} triggers and relabels images of every batch
+     * @param variant  the label-keeping variant (unused when {@code ratio} is 0)
      */
-    CrossSamples(double ratio, double rate, boolean[] poisoned, Variant variant) {
-        this.share = ratio * rate;
-        this.poisoned = poisoned;
+    CrossSamples(double ratio, PoisonedDataset poisoned, Attack attack, Variant variant) {
+        this.config = poisoned.config();
+        this.share = ratio * config.rate();
+        this.poisoned = mask(poisoned.dataset().size(), poisoned.poisonIndices());
         this.variant = variant;
+        this.redrawn = poisoned.onTheFly() ? attack : null;
     }
 
-    /** A lookup table of the poisoned indices of a training set of {@code n} images. */
-    static boolean[] mask(int n, int[] indices) {
+    /** The transform, or null when it would change nothing (no cross samples, fixed poison). */
+    static BatchTransform of(double ratio, PoisonedDataset poisoned, Attack attack, Variant variant) {
+        return ratio == 0 && !poisoned.onTheFly() ? null : new CrossSamples(ratio, poisoned, attack, variant);
+    }
+
+    private static boolean[] mask(int n, int[] indices) {
         boolean[] m = new boolean[n];
         for (int i : indices) m[i] = true;
         return m;
@@ -52,24 +68,61 @@ final class CrossSamples implements BatchTransform {
     @Override
     public Batch apply(Batch batch, SplittableRandom rng) {
         int n = batch.indices().length;
+        INDArray x = batch.features().dup();
+        INDArray y = batch.labels();
+        boolean[] taken = new boolean[n];
+        if (redrawn != null) {
+            int classes = (int) y.size(1);
+            int[] label = Nd4j.argMax(y, 1).toIntVector();
+            List<Integer> eligible = new ArrayList<>();
+            for (int r = 0; r < n; r++) if (Poisoner.eligible(redrawn, config, label[r])) eligible.add(r);
+            int[] rows = pick(eligible, (int) Math.round(config.rate() * n), rng);
+            if (rows.length > 0) {
+                int[] ids = new int[rows.length];
+                for (int k = 0; k < rows.length; k++) ids[k] = batch.indices()[rows[k]];
+                replace(x, rows, redrawn.apply(rowsOf(x, rows), ids));
+                if (!redrawn.cleanLabel()) {
+                    y = y.dup();
+                    for (int r : rows) {
+                        y.getRow(r).assign(0);
+                        y.putScalar(r, config.mode().targetFor(label[r], config.target(), classes), 1.0);
+                    }
+                }
+                for (int r : rows) taken[r] = true;
+            }
+        }
         List<Integer> eligible = new ArrayList<>();
         for (int r = 0; r < n; r++) {
             int i = batch.indices()[r];
-            if (poisoned == null || i >= poisoned.length || !poisoned[i]) eligible.add(r);
+            if (!taken[r] && (i < 0 || i >= poisoned.length || !poisoned[i])) eligible.add(r);
         }
-        int m = (int) Math.min(eligible.size(), Math.round(share * n));
-        if (m == 0) return batch;
+        int[] rows = pick(eligible, (int) Math.round(share * n), rng);
+        if (rows.length > 0) replace(x, rows, variant.make(x, rows, rng));
+        return new Batch(x, y, batch.indices());
+    }
+
+    // m rows drawn without replacement (partial Fisher-Yates), at most all of them.
+    private static int[] pick(List<Integer> eligible, int m, SplittableRandom rng) {
+        m = Math.min(m, eligible.size());
         int[] rows = new int[m];
-        for (int k = 0; k < m; k++) { // partial Fisher-Yates over the eligible rows
+        for (int k = 0; k < m; k++) {
             int j = k + rng.nextInt(eligible.size() - k);
             Integer t = eligible.get(k);
             eligible.set(k, eligible.get(j));
             eligible.set(j, t);
             rows[k] = eligible.get(k);
         }
-        INDArray x = batch.features().dup();
-        INDArray replaced = variant.make(x, rows, rng);
-        for (int k = 0; k < m; k++) x.get(NDArrayIndex.point(rows[k])).assign(replaced.get(NDArrayIndex.point(k)));
-        return new Batch(x, batch.labels(), batch.indices());
+        return rows;
+    }
+
+    /** The given rows of a batch, as a new array. */
+    static INDArray rowsOf(INDArray batch, int[] rows) {
+        long[] r = new long[rows.length];
+        for (int k = 0; k < rows.length; k++) r[k] = rows[k];
+        return batch.get(NDArrayIndex.indices(r)).dup();
+    }
+
+    private static void replace(INDArray x, int[] rows, INDArray with) {
+        for (int k = 0; k < rows.length; k++) x.get(NDArrayIndex.point(rows[k])).assign(with.get(NDArrayIndex.point(k)));
     }
 }

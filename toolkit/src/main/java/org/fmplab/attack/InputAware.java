@@ -53,6 +53,7 @@ public final class InputAware implements Attack {
     private final double lambdaNorm;
     private final double density;
     private final long seed;
+    private final boolean redraw;
     private ComputationGraph generator; // G, fixed once prepared
     private ComputationGraph maskNet;   // M with its threshold
     private int[] shape; // c, h, w
@@ -66,9 +67,11 @@ public final class InputAware implements Attack {
      * @param lambdaNorm mask density penalty weight, ≥ 0 (default 100)
      * @param density    mask density, in (0, 1) (default 0.032)
      * @param seed       seed of the networks and batches
+     * @param redraw     poison rate × batch images of every training batch on the fly (as the paper)
+     *                   instead of one fixed poisoned set
      */
     public InputAware(int maskEpochs, int epochs, int images, double crossRatio, double lambdaDiv, double lambdaNorm,
-                      double density, long seed) {
+                      double density, long seed, boolean redraw) {
         this.maskEpochs = Check.atLeast(NAME, "maskEpochs", maskEpochs, 0);
         this.epochs = Check.atLeast(NAME, "epochs", epochs, 1);
         this.images = Check.atLeast(NAME, "images", images, 16);
@@ -77,13 +80,14 @@ public final class InputAware implements Attack {
         this.lambdaNorm = Check.atLeast(NAME, "lambdaNorm", lambdaNorm, 0.0);
         this.density = Check.open(NAME, "density", density, 0, 1);
         this.seed = seed;
+        this.redraw = redraw;
     }
 
     /** From registry parameters; defaults: the paper's losses and 25 mask epochs, 6 generator epochs on 3,000 images. */
     static InputAware from(AttackParams p) {
         return new InputAware(p.getInt("maskEpochs", 25), p.getInt("epochs", 6), p.getInt("images", 3000),
                 p.getDouble("crossRatio", 1), p.getDouble("lambdaDiv", 1), p.getDouble("lambdaNorm", 100),
-                p.getDouble("density", 0.032), p.getLong("seed", 0));
+                p.getDouble("density", 0.032), p.getLong("seed", 0), p.getBoolean("redraw", false));
     }
 
     @Override
@@ -102,6 +106,7 @@ public final class InputAware implements Attack {
         m.put("lambdaNorm", lambdaNorm);
         m.put("density", density);
         m.put("seed", seed);
+        m.put("redraw", redraw);
         return m;
     }
 
@@ -173,34 +178,19 @@ public final class InputAware implements Attack {
     }
 
     @Override
-    public BatchTransform trainingTransform(PoisonConfig config, int numClasses) {
-        return crossSamples(config.rate(), null);
+    public boolean poisonsOnTheFly() {
+        return redraw;
     }
 
     @Override
     public BatchTransform trainingTransform(PoisonedDataset poisoned) {
-        return crossSamples(poisoned.config().rate(), CrossSamples.mask(poisoned.dataset().size(), poisoned.poisonIndices()));
-    }
-
-    // Cross samples: another image's pattern and mask on this image, label kept.
-    private BatchTransform crossSamples(double rate, boolean[] poisoned) {
-        if (crossRatio == 0) return null;
-        return new CrossSamples(crossRatio, rate, poisoned, (batch, rows, rng) -> {
+        // Cross samples: another image's pattern and mask on this image, label kept.
+        return CrossSamples.of(crossRatio, poisoned, this, (batch, rows, rng) -> {
             int n = (int) batch.size(0);
             int[] others = new int[rows.length];
             for (int k = 0; k < rows.length; k++) others[k] = n == 1 ? rows[k] : (rows[k] + 1 + rng.nextInt(n - 1)) % n;
-            return trigger(rowsOf(batch, rows), rowsOf(batch, others));
+            return trigger(CrossSamples.rowsOf(batch, rows), CrossSamples.rowsOf(batch, others));
         });
-    }
-
-    private static INDArray rowsOf(INDArray batch, int[] rows) {
-        return batch.get(org.nd4j.linalg.indexing.NDArrayIndex.indices(toLong(rows))).dup();
-    }
-
-    private static long[] toLong(int[] a) {
-        long[] l = new long[a.length];
-        for (int i = 0; i < a.length; i++) l[i] = a[i];
-        return l;
     }
 
     @Override

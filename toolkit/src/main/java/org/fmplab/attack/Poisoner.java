@@ -26,10 +26,16 @@ public final class Poisoner {
     public Attack attack() { return attack; }
     public PoisonConfig config() { return config; }
 
-    /** Prepares the attack on {@code train} (if it needs data) and poisons it. */
+    /**
+     * Prepares the attack on {@code train} (if it needs data) and poisons it; for attacks that
+     * {@linkplain Attack#poisonsOnTheFly() poison on the fly} the returned set is clean and marked so.
+     */
     public PoisonedDataset poison(ImageDataset train, ProgressListener listener) {
         config.validateFor(train.numClasses());
         attack.prepare(new AttackContext(train, config, listener));
+        if (attack.poisonsOnTheFly()) {
+            return new PoisonedDataset(train.withName(train.name() + "+" + attack.name()), new int[0], config, attack.name(), true);
+        }
         int[] victims = chooseVictims(train);
         int[] labels = train.labels();
         if (!attack.cleanLabel()) {
@@ -37,7 +43,7 @@ public final class Poisoner {
         }
         byte[] pixels = Pixels.replace(train, victims, triggerAll(train.subset(victims), victims, attack::apply));
         return new PoisonedDataset(train.withData(pixels, labels).withName(train.name() + "+" + attack.name()),
-                victims, config, attack.name());
+                victims, config, attack.name(), false);
     }
 
     /**
@@ -65,22 +71,28 @@ public final class Poisoner {
     /** Victim indices: round(rate × N) images, from the target class for clean-label attacks, else from non-target images (all-to-one) or all images (all-to-all). */
     int[] chooseVictims(ImageDataset train) {
         int n = (int) Math.round(config.rate() * train.size());
-        List<Integer> pool = new ArrayList<>();
-        for (int i = 0; i < train.size(); i++) {
-            int l = train.label(i);
-            boolean eligible = attack.cleanLabel() ? l == config.target()
-                    : config.mode() == LabelMode.ALL_TO_ALL || l != config.target();
-            if (eligible) pool.add(i);
-        }
-        if (n > pool.size()) {
+        int[] pool = eligibleIndices(train);
+        if (n > pool.length) {
             throw new IllegalArgumentException("rate = " + config.rate() + " asks for " + n + " poisoned images but only "
-                    + pool.size() + " are eligible" + (attack.cleanLabel() ? " (clean-label: target-class images)" : ""));
+                    + pool.length + " are eligible" + (attack.cleanLabel() ? " (clean-label: target-class images)" : ""));
         }
-        int[] order = Subsets.shuffled(pool.size(), config.seed());
+        int[] order = Subsets.shuffled(pool.length, config.seed());
         int[] chosen = new int[n];
-        for (int k = 0; k < n; k++) chosen[k] = pool.get(order[k]);
+        for (int k = 0; k < n; k++) chosen[k] = pool[order[k]];
         Arrays.sort(chosen);
         return chosen;
+    }
+
+    /** The indices of the images of {@code train} that may be victims, in order. */
+    public int[] eligibleIndices(ImageDataset train) {
+        List<Integer> pool = new ArrayList<>();
+        for (int i = 0; i < train.size(); i++) if (eligible(attack, config, train.label(i))) pool.add(i);
+        return pool.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Whether an image of class {@code label} may be a victim (the rule of {@link #chooseVictims}). */
+    static boolean eligible(Attack attack, PoisonConfig config, int label) {
+        return attack.cleanLabel() ? label == config.target() : config.mode() == LabelMode.ALL_TO_ALL || label != config.target();
     }
 
     /** The training-time or test-time trigger of the attack. */

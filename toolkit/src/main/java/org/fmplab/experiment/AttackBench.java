@@ -38,7 +38,7 @@ public final class AttackBench {
      * @param trainSeconds   training of the victim model
      * @param poisoned       number of poisoned training images
      */
-    public record Row(String attack, int epochs, Scores scores, double prepareSeconds, double trainSeconds, int poisoned) { }
+    public record Row(String attack, int epochs, Scores scores, double prepareSeconds, double trainSeconds, String poisoned) { }
 
     private AttackBench() { }
 
@@ -47,7 +47,7 @@ public final class AttackBench {
         Pipeline p = new Pipeline(base, listener);
         Pipeline.Data data = p.prepareData();
         TrainResult r = new Trainer(p.trainConfig()).withListener(listener).withStage("clean").train(p.newModel(data.train()), data.train());
-        return new Row("clean", base.epochs(), data.evaluator().evaluate(r.model()), 0, r.seconds(), 0);
+        return new Row("clean", base.epochs(), data.evaluator().evaluate(r.model()), 0, r.seconds(), "0");
     }
 
     /** Poisons with {@code base}'s attack, trains the backdoored model and evaluates it. */
@@ -64,7 +64,7 @@ public final class AttackBench {
         if (prepared != null) prepared.accept(data.poisoner().attack());
         TrainResult r = p.trainBackdoored(data);
         if (cache != null) cache.store(base, data, r);
-        return new Row(base.attack(), base.epochs(), data.evaluator().evaluate(r.model()), prep, r.seconds(), data.poisoned().poisonCount());
+        return new Row(base.attack(), base.epochs(), data.evaluator().evaluate(r.model()), prep, r.seconds(), data.poisoned().onTheFly() ? "per batch" : String.valueOf(data.poisoned().poisonCount()));
     }
 
     /** The rows as a Markdown table. */
@@ -76,7 +76,7 @@ public final class AttackBench {
     }
 
     private static String line(Row r) {
-        return String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.4f | %d | %.0f | %.0f |", r.attack(), r.epochs(),
+        return String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.4f | %s | %.0f | %.0f |", r.attack(), r.epochs(),
                 r.scores().ca(), r.scores().asr(), r.scores().ra(), r.poisoned(), r.prepareSeconds(), r.trainSeconds());
     }
 

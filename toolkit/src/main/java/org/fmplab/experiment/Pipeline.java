@@ -81,7 +81,7 @@ public final class Pipeline {
     /** Trains a backdoored model on the poisoned set (on-the-fly attacks hook into the same Trainer). */
     public TrainResult trainBackdoored(Data data) {
         Trainer trainer = new Trainer(trainConfig()).withListener(listener).withStage("train");
-        var transform = data.poisoner().attack().trainingTransform(data.poisoner().config(), data.train().numClasses());
+        var transform = data.poisoner().attack().trainingTransform(data.poisoned());
         if (transform != null) trainer = trainer.withBatchTransform(transform);
         return trainer.train(newModel(data.train()), data.poisoned().dataset());
     }
@@ -111,7 +111,7 @@ public final class Pipeline {
             addStages(stages, defended, "", eval, before);
         }
         Path dir = config.outDir().resolve(config.name());
-        RunResult result = new RunResult(config, stages, trained, data.poisoned().poisonCount(), defended, fmpResult, dir,
+        RunResult result = new RunResult(config, stages, trained, data.poisoned().poisonCount(), data.poisoned().describePoisoning(), defended, fmpResult, dir,
                 (System.nanoTime() - t0) / 1e9);
         new RunWriter(dir).write(result, data);
         return result;

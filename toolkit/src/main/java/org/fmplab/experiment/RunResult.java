@@ -14,7 +14,7 @@ import org.fmplab.fmp.FmpResult;
  * where the files went. With FMP, the stages are backdoored, pruned, fine-tuned, random-pruned and
  * random-fine-tuned (the random-pruning control of the same size).
  */
-public record RunResult(RunConfig config, List<StageResult> stages, TrainResult training, int poisoned,
+public record RunResult(RunConfig config, List<StageResult> stages, TrainResult training, int poisoned, String poisoning,
                         DefenseResult defense, FmpResult fmp, Path runDir, double seconds) implements HtmlRenderable {
     public RunResult {
         stages = List.copyOf(stages);

@@ -84,6 +84,7 @@ public final class RunWriter {
         }
         m.put("stages", stages);
         m.put("poisoned", r.poisoned());
+        m.put("poisoning", r.poisoning());
         List<Map<String, Object>> hist = new ArrayList<>();
         for (EpochStats e : r.training().history()) {
             hist.add(Map.of("epoch", e.epoch(), "loss", e.loss(), "learningRate", e.learningRate(), "seconds", e.seconds()));
@@ -112,9 +113,9 @@ public final class RunWriter {
         RunConfig c = r.config();
         StringBuilder sb = new StringBuilder();
         sb.append("# FMP Lab run `").append(c.name()).append("`\n\n");
-        sb.append(String.format(Locale.ROOT, "%s, %s (width %d), attack **%s** %s, %.0f%% poisoned (%d images), target %d, %d epochs, seed %d. Defense: **%s** (defender subset %.0f%% of the training set).%n%n",
+        sb.append(String.format(Locale.ROOT, "%s, %s (width %d), attack **%s** %s, %.0f%% poisoned (%s), target %d, %d epochs, seed %d. Defense: **%s** (defender subset %.0f%% of the training set).%n%n",
                 c.dataset(), c.architecture(), c.effectiveWidth(), c.attack(), c.attackParams().isEmpty() ? "" : c.attackParams(),
-                100 * c.poisonRate(), r.poisoned(), c.target(), c.epochs(), c.seed(), c.defense(), 100 * c.defenderFraction()));
+                100 * c.poisonRate(), r.poisoning(), c.target(), c.epochs(), c.seed(), c.defense(), 100 * c.defenderFraction()));
         sb.append(Reports.stagesMarkdown(r.stages())).append('\n');
         sb.append("CA: clean test accuracy. ASR: triggered non-target test images classified as the target. RA: the same images classified as their true class. DER: BackdoorBench's defense effectiveness rating against the backdoored model.\n\n");
         sb.append(String.format(Locale.ROOT, "Training: %.1f s (%.0f images/s). Whole run: %.1f s.%n%n", r.training().seconds(), r.training().imagesPerSecond(), r.seconds()));
@@ -138,15 +139,17 @@ public final class RunWriter {
         return sb.toString();
     }
 
-    // Top row: clean training images; bottom row: the same images poisoned.
+    // Top row: clean training images; bottom row: the same images poisoned (for on-the-fly attacks, as a
+    // training batch would poison them).
     private static java.awt.image.BufferedImage samplesGrid(Pipeline.Data data) {
-        int[] poison = data.poisoned().poisonIndices();
+        boolean onTheFly = data.poisoned().onTheFly();
+        int[] poison = onTheFly ? data.poisoner().eligibleIndices(data.train()) : data.poisoned().poisonIndices();
         int k = Math.min(8, poison.length);
         int[] pick = new int[k];
         int[] order = Subsets.shuffled(poison.length, 7);
         for (int i = 0; i < k; i++) pick[i] = poison[order[i]];
         INDArray clean = data.train().features(pick);
-        INDArray dirty = data.poisoned().dataset().features(pick);
+        INDArray dirty = onTheFly ? data.poisoner().attack().apply(clean, pick) : data.poisoned().dataset().features(pick);
         return ImageGrid.of(Nd4j.concat(0, clean, dirty), k, 3);
     }
 }

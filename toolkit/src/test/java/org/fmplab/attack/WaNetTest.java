@@ -1,5 +1,6 @@
 package org.fmplab.attack;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -50,8 +51,11 @@ class WaNetTest {
 
     @Test
     void noiseSamplesKeepLabelsAndSpareThePoisonedImages() {
-        PoisonedDataset poisoned = new Poisoner(Attacks.create("wanet"), PoisonConfig.paper(0)).poison(Tiny.train(), null);
-        BatchTransform t = Attacks.create("wanet").trainingTransform(poisoned);
+        Attack fixed = Attacks.create("wanet", Map.of("redraw", false));
+        PoisonedDataset poisoned = new Poisoner(fixed, PoisonConfig.paper(0)).poison(Tiny.train(), null);
+        assertFalse(poisoned.onTheFly());
+        assertEquals(20, poisoned.poisonCount());
+        BatchTransform t = fixed.trainingTransform(poisoned);
         int[] idx = new int[100];
         for (int i = 0; i < 100; i++) idx[i] = i;
         BatchTransform.Batch b = new BatchTransform.Batch(poisoned.dataset().features(idx), poisoned.dataset().oneHot(idx), idx);
@@ -67,5 +71,38 @@ class WaNetTest {
             }
         }
         assertEquals(20, changed, "cross ratio 2 × rate 0.1 × batch 100");
+    }
+
+    @Test
+    void redrawPoisonsEveryBatchOnTheFly() {
+        Attack wanet = Attacks.create("wanet");
+        PoisonedDataset poisoned = new Poisoner(wanet, PoisonConfig.paper(0)).poison(Tiny.train(), null);
+        assertTrue(poisoned.onTheFly());
+        assertEquals(0, poisoned.poisonCount());
+        assertArrayEquals(Tiny.train().labels(), poisoned.dataset().labels(), "the stored set stays clean");
+        BatchTransform t = wanet.trainingTransform(poisoned);
+        int[] idx = new int[100];
+        for (int i = 0; i < 100; i++) idx[i] = 100 + i;
+        BatchTransform.Batch b = new BatchTransform.Batch(poisoned.dataset().features(idx), poisoned.dataset().oneHot(idx), idx);
+        BatchTransform.Batch out = t.apply(b, new SplittableRandom(1));
+        int[] before = Nd4j.argMax(b.labels(), 1).toIntVector();
+        int[] after = Nd4j.argMax(out.labels(), 1).toIntVector();
+        int relabelled = 0, noise = 0;
+        for (int r = 0; r < 100; r++) {
+            INDArray x = b.features().get(NDArrayIndex.interval(r, r + 1));
+            INDArray y = out.features().get(NDArrayIndex.interval(r, r + 1));
+            if (after[r] != before[r]) {
+                relabelled++;
+                assertNotEquals(0, before[r], "all-to-one victims come from the non-target classes");
+                assertEquals(0, after[r]);
+                assertTrue(wanet.apply(x, new int[] {idx[r]}).equalsWithEps(y, 1e-6), "row " + r + " is the exact warp");
+            } else if (!x.equals(y)) {
+                noise++;
+            }
+        }
+        assertEquals(10, relabelled, "rate 0.1 × batch 100, re-drawn in this batch");
+        assertEquals(20, noise, "cross ratio 2 × rate 0.1 × batch 100, labels kept");
+        assertEquals(out.features(), t.apply(b, new SplittableRandom(1)).features(), "same seed, same batch");
+        assertNotEquals(out.labels(), t.apply(b, new SplittableRandom(2)).labels(), "another draw poisons other images");
     }
 }
