@@ -43,9 +43,9 @@ public final class ModelCache {
     static final int KEY_VERSION = 2;
     /**
      * Attacks whose training changed after models were cached, by revision: their keys change, the
-     * others' stay (WaNet 1: poisoned images re-drawn in every batch).
+     * others' stay (WaNet 1, Input-aware 1: poisoned images re-drawn in every batch).
      */
-    static final Map<String, Integer> ATTACK_REVISIONS = Map.of("wanet", 1);
+    static final Map<String, Integer> ATTACK_REVISIONS = Map.of("wanet", 1, "input-aware", 1);
 
     private final Path root;
 

@@ -101,13 +101,30 @@ class ModelAttacksTest {
     }
 
     @Test
-    void inputAwareCrossSamplesKeepTheirLabels() {
-        PoisonedDataset p = new Poisoner(Tiny.prepared("input-aware"), PoisonConfig.paper(0)).poison(Tiny.train(), null);
-        BatchTransform t = Tiny.prepared("input-aware").trainingTransform(p);
+    void inputAwarePoisonsEveryBatchAndCrossSamplesKeepTheirLabels() {
+        Attack ia = Tiny.prepared("input-aware");
+        PoisonedDataset p = new Poisoner(ia, PoisonConfig.paper(0)).poison(Tiny.train(), null);
+        assertTrue(p.onTheFly(), "re-drawn in every batch by default, as the paper");
+        BatchTransform t = ia.trainingTransform(p);
         int[] idx = Tiny.ids(50);
         BatchTransform.Batch b = new BatchTransform.Batch(p.dataset().features(idx), p.dataset().oneHot(idx), idx);
         BatchTransform.Batch out = t.apply(b, new SplittableRandom(0));
-        assertEquals(b.labels(), out.labels());
+        int[] before = org.nd4j.linalg.factory.Nd4j.argMax(b.labels(), 1).toIntVector();
+        int[] after = org.nd4j.linalg.factory.Nd4j.argMax(out.labels(), 1).toIntVector();
+        int poisoned = 0, cross = 0;
+        for (int r = 0; r < idx.length; r++) {
+            INDArray x = b.features().get(NDArrayIndex.interval(r, r + 1));
+            INDArray y = out.features().get(NDArrayIndex.interval(r, r + 1));
+            if (after[r] != before[r]) {
+                poisoned++;
+                assertEquals(0, after[r], "all-to-one target");
+                assertTrue(ia.apply(x, new int[] {idx[r]}).equalsWithEps(y, 1e-4), "row " + r + " carries its own trigger");
+            } else if (!x.equalsWithEps(y, 1e-6)) {
+                cross++;
+            }
+        }
+        assertEquals(5, poisoned, "rate 0.1 × batch 50");
+        assertEquals(5, cross, "cross ratio 1 × rate 0.1 × batch 50, labels kept");
         assertArrayEquals(idx, out.indices());
     }
 
