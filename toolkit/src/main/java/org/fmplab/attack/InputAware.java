@@ -187,11 +187,11 @@ public final class InputAware implements Attack {
     @Override
     public BatchTransform trainingTransform(PoisonedDataset poisoned) {
         // Cross samples: another image's pattern and mask on this image, label kept.
-        return CrossSamples.of(crossRatio, poisoned, this, (batch, rows, rng) -> {
+        return OnTheFlyPoisoning.of(crossRatio, poisoned, this, (batch, rows, rng) -> {
             int n = (int) batch.size(0);
             int[] others = new int[rows.length];
             for (int k = 0; k < rows.length; k++) others[k] = n == 1 ? rows[k] : (rows[k] + 1 + rng.nextInt(n - 1)) % n;
-            return trigger(CrossSamples.rowsOf(batch, rows), CrossSamples.rowsOf(batch, others));
+            return trigger(OnTheFlyPoisoning.rowsOf(batch, rows), OnTheFlyPoisoning.rowsOf(batch, others));
         });
     }
 

@@ -74,7 +74,7 @@ public final class WaNet implements Attack {
 
     @Override
     public BatchTransform trainingTransform(PoisonedDataset poisoned) {
-        return CrossSamples.of(crossRatio, poisoned, this, (batch, rows, rng) -> {
+        return OnTheFlyPoisoning.of(crossRatio, poisoned, this, (batch, rows, rng) -> {
             int[] s = shape(batch);
             float[][] coords = field().coordinates(s[2], s[3], strength);
             int plane = s[1] * s[2] * s[3];

@@ -101,7 +101,7 @@ class ModelAttacksTest {
     }
 
     @Test
-    void inputAwarePoisonsEveryBatchAndCrossSamplesKeepTheirLabels() {
+    void inputAwarePoisonsEveryBatchAndOnTheFlyPoisoningKeepTheirLabels() {
         Attack ia = Tiny.prepared("input-aware");
         PoisonedDataset p = new Poisoner(ia, PoisonConfig.paper(0)).poison(Tiny.train(), null);
         assertTrue(p.onTheFly(), "re-drawn in every batch by default, as the paper");

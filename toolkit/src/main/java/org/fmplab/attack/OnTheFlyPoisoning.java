@@ -21,7 +21,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * </ol>
  * The attack says only how a variant is made.
  */
-final class CrossSamples implements BatchTransform {
+final class OnTheFlyPoisoning implements BatchTransform {
 
     /** Makes the label-keeping variants of the chosen rows of a batch. */
     @FunctionalInterface
@@ -46,7 +46,7 @@ final class CrossSamples implements BatchTransform {
      *                 on the fly}, {@code attack} triggers and relabels images of every batch
      * @param variant  the label-keeping variant (unused when {@code ratio} is 0)
      */
-    CrossSamples(double ratio, PoisonedDataset poisoned, Attack attack, Variant variant) {
+    OnTheFlyPoisoning(double ratio, PoisonedDataset poisoned, Attack attack, Variant variant) {
         this.config = poisoned.config();
         this.share = ratio * config.rate();
         this.poisoned = mask(poisoned.dataset().size(), poisoned.poisonIndices());
@@ -56,7 +56,7 @@ final class CrossSamples implements BatchTransform {
 
     /** The transform, or null when it would change nothing (no cross samples, fixed poison). */
     static BatchTransform of(double ratio, PoisonedDataset poisoned, Attack attack, Variant variant) {
-        return ratio == 0 && !poisoned.onTheFly() ? null : new CrossSamples(ratio, poisoned, attack, variant);
+        return ratio == 0 && !poisoned.onTheFly() ? null : new OnTheFlyPoisoning(ratio, poisoned, attack, variant);
     }
 
     private static boolean[] mask(int n, int[] indices) {
