@@ -42,8 +42,8 @@ public final class ModelCache {
     /** Bump when the meaning of a cached model changes (the key includes it). */
     static final int KEY_VERSION = 2;
     /**
-     * Attacks whose training changed after models were cached, by revision: their keys change, the
-     * others' stay (WaNet 1, Input-aware 1: poisoned images re-drawn in every batch).
+     * Attacks whose training changed after models were cached, by revision: their keys (here and in the
+     * comparison's cache) change, the others' stay (WaNet 1, Input-aware 1: poisoned images re-drawn in every batch).
      */
     static final Map<String, Integer> ATTACK_REVISIONS = Map.of("wanet", 1, "input-aware", 1);
 
@@ -86,6 +86,7 @@ public final class ModelCache {
         m.put("batchSize", c.batchSize());
         m.put("learningRate", c.learningRate());
         m.put("seed", c.seed());
+        if (ATTACK_REVISIONS.containsKey(c.attack())) m.put("attackRevision", ATTACK_REVISIONS.get(c.attack()));
         return m;
     }
 
@@ -93,7 +94,6 @@ public final class ModelCache {
     public static String key(RunConfig c) {
         Map<String, Object> m = new TreeMap<>(keyFields(c));
         m.put("keyVersion", KEY_VERSION);
-        if (ATTACK_REVISIONS.containsKey(c.attack())) m.put("attackRevision", ATTACK_REVISIONS.get(c.attack()));
         return ModelIO.sha256(m.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 

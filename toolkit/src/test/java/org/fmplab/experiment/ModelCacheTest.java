@@ -42,6 +42,11 @@ class ModelCacheTest {
         assertEquals("4e40a0049a81889b", CompareCache.modelHash(RunConfig.defaults().withAttack("blended", Map.of())));
         assertNotEquals(CompareCache.modelHash(BASE), CompareCache.modelHash(BASE.withEpochs(4)));
         assertEquals(CompareCache.modelHash(BASE), CompareCache.modelHash(BASE.withSizes(1000, 500)));
+        // WaNet and Input-aware changed how they train (poison re-drawn in every batch): new hashes, not the
+        // ones their fixed-set models were cached under
+        assertNotEquals("d0384d29eb215283", CompareCache.modelHash(RunConfig.defaults().withAttack("wanet", Map.of())));
+        assertEquals(1, ModelCache.keyFields(RunConfig.defaults().withAttack("input-aware", Map.of())).get("attackRevision"));
+        assertFalse(ModelCache.keyFields(RunConfig.defaults()).containsKey("attackRevision"));
     }
 
     @Test
