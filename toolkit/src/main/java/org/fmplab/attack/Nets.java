@@ -70,7 +70,7 @@ final class Nets {
     static ComputationGraph init(ComputationGraphConfiguration.GraphBuilder g) {
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
-        return net;
+        return org.fmplab.model.SeededInit.apply(net);
     }
 
     /** Copies the weights of every layer of {@code to} named {@code prefix…} from the same-named layer of {@code from}. */

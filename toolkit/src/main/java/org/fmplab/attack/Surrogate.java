@@ -105,7 +105,7 @@ final class Surrogate {
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        return new Surrogate(net, shape.clone());
+        return new Surrogate(org.fmplab.model.SeededInit.apply(net, seed), shape.clone());
     }
 
     static INDArray require(Map<String, INDArray> state, String key) {

@@ -48,7 +48,7 @@ public final class Models {
         g.setOutputs("output");
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
-        return net;
+        return SeededInit.apply(net, spec.seed());
     }
 
     /** conv-BN-ReLU ×2, max-pool, conv-BN-ReLU ×2, max-pool, fc128-ReLU; convs 3×3 of width w, w, 2w, 2w. */

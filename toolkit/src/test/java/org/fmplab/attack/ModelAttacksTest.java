@@ -101,7 +101,18 @@ class ModelAttacksTest {
     }
 
     @Test
-    void inputAwarePoisonsEveryBatchAndOnTheFlyPoisoningKeepTheirLabels() {
+    void sameSeedSameGeneratorAndMask() {
+        // two preparations from scratch: the networks' initial weights and their training follow the seed
+        Attack a = Attacks.create("input-aware", Tiny.fastParams("input-aware"));
+        Attack b = Attacks.create("input-aware", Tiny.fastParams("input-aware"));
+        new Poisoner(a, PoisonConfig.paper(0)).poison(Tiny.train(), null);
+        new Poisoner(b, PoisonConfig.paper(0)).poison(Tiny.train(), null);
+        assertEquals(a.state().get("generator"), b.state().get("generator"));
+        assertEquals(a.state().get("mask"), b.state().get("mask"));
+    }
+
+    @Test
+    void inputAwarePoisonsEveryBatchAndCrossSamplesKeepTheirLabels() {
         Attack ia = Tiny.prepared("input-aware");
         PoisonedDataset p = new Poisoner(ia, PoisonConfig.paper(0)).poison(Tiny.train(), null);
         assertTrue(p.onTheFly(), "re-drawn in every batch by default, as the paper");
