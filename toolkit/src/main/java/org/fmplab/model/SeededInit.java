@@ -16,9 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Weight initialisation that really follows the seed. In this ND4J build (1.0.0-M2.1, CPU)
- * {@code Nd4j.getRandom().setSeed(s)} does not reproduce the native generator's stream: two networks
- * built from the same seeded configuration get different weights (measured: every
- * {@code Models.build} with seed 0 gave different parameters, in one JVM and across JVMs). So after
+ * {@code Nd4j.getRandom().setSeed(s)} does not restart the native generator's stream: two networks
+ * built from the same seeded configuration get different weights (measured: four {@code Models.build}
+ * calls with seed 0 in one JVM gave four different parameter sets). So after
  * DL4J's {@code init()} every weight matrix is redrawn here from {@link java.util.Random} with the
  * layer's own scheme (He: N(0, 2/fan-in); Xavier: N(0, 2/(fan-in + fan-out))). Biases and BatchNorm
  * parameters are constants and keep DL4J's values.
