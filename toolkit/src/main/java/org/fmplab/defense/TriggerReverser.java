@@ -65,9 +65,9 @@ public final class TriggerReverser {
 
     Trigger reverse(InputGradient net, ImageDataset clean, int target, long seed, ProgressTracker tracker) {
         int c = clean.channels(), h = clean.height(), w = clean.width(), k = clean.numClasses();
-        // Java-side draws: ND4J's native generator does not repeat after setSeed (see SeededInit)
-        INDArray rm = atanh(org.fmplab.model.SeededInit.uniform(seed, 1, 1, h, w));
-        INDArray rp = atanh(org.fmplab.model.SeededInit.uniform(seed + 1, 1, c, h, w));
+        Nd4j.getRandom().setSeed(seed);
+        INDArray rm = atanh(Nd4j.rand(DataType.FLOAT, 1, 1, h, w));
+        INDArray rp = atanh(Nd4j.rand(DataType.FLOAT, 1, c, h, w));
         Adam am = new Adam(rm, config.lr(), 0.5, 0.9);
         Adam ap = new Adam(rp, config.lr(), 0.5, 0.9);
         int batch = Math.min(config.batch(), clean.size());

@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInitRelu;
 import org.deeplearning4j.nn.weights.WeightInitXavier;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -21,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * calls with seed 0 in one JVM gave four different parameter sets). So after
  * DL4J's {@code init()} every weight matrix is redrawn here from {@link java.util.Random} with the
  * layer's own scheme (He: N(0, 2/fan-in); Xavier: N(0, 2/(fan-in + fan-out))). Biases and BatchNorm
- * parameters are constants and keep DL4J's values.
+ * parameters are constants and keep DL4J's values. Used for the attacks' own networks (Input-aware,
+ * SSBA-lite, the LF/LC surrogate), whose weights differed between runs; not yet for {@link Models}.
  */
 public final class SeededInit {
     private SeededInit() { }
@@ -60,16 +60,6 @@ public final class SeededInit {
             for (int i = 0; i < v.length; i++) v[i] = (float) (std * rng.nextGaussian());
             w.assign(Nd4j.create(v, w.shape(), w.ordering()).castTo(w.dataType()));
         }
-    }
-
-    /** Uniform [0, 1) values of the given shape from {@code seed} (float). */
-    public static INDArray uniform(long seed, long... shape) {
-        Random rng = new Random(seed);
-        long n = 1;
-        for (long s : shape) n *= s;
-        float[] v = new float[(int) n];
-        for (int i = 0; i < v.length; i++) v[i] = rng.nextFloat();
-        return Nd4j.create(v, shape, 'c').castTo(DataType.FLOAT);
     }
 
     private static double std(IWeightInit init, double fanIn, double fanOut, String layer) {
