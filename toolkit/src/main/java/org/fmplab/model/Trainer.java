@@ -88,10 +88,6 @@ public final class Trainer {
         int steps = (data.size() + batch - 1) / batch;
         CosineSchedule schedule = new CosineSchedule(config.learningRate(), config.finalLearningRate(), steps * config.epochs());
         ComputationGraph net = reconfigure(model, schedule);
-        if (Boolean.getBoolean("fmplab.ffcache")) {
-            net.getConfiguration().setCacheMode(org.deeplearning4j.nn.conf.CacheMode.DEVICE);
-            net.setCacheMode(org.deeplearning4j.nn.conf.CacheMode.DEVICE);
-        }
         ProgressTracker tracker = new ProgressTracker(listener, stage, "batch", (long) steps * config.epochs());
         SplittableRandom rng = new SplittableRandom(config.seed());
         List<EpochStats> history = new ArrayList<>();
