@@ -87,6 +87,9 @@ public final class ModelCache {
         m.put("learningRate", c.learningRate());
         m.put("seed", c.seed());
         if (ATTACK_REVISIONS.containsKey(c.attack())) m.put("attackRevision", ATTACK_REVISIONS.get(c.attack()));
+        // Models built since Models.build draws its weights from the seed (SeededInit); models cached before
+        // came from DL4J's init, which did not follow the seed, and must not be served for these settings.
+        m.put("init", "seeded");
         return m;
     }
 

@@ -48,9 +48,8 @@ public final class Models {
         g.setOutputs("output");
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
-        // Not SeededInit (yet): DL4J's init repeated across whole runs here, and moving the main networks to
-        // SeededInit changes the defense tests' fixture model (ANP, CLP and NC outcomes on it); pending.
-        return net;
+        // DL4J's own init ignores the seed within one JVM here (SeededInit says why): redraw from the seed.
+        return SeededInit.apply(net, spec.seed());
     }
 
     /** conv-BN-ReLU ×2, max-pool, conv-BN-ReLU ×2, max-pool, fc128-ReLU; convs 3×3 of width w, w, 2w, 2w. */

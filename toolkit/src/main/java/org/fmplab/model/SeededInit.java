@@ -20,8 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * calls with seed 0 in one JVM gave four different parameter sets). So after
  * DL4J's {@code init()} every weight matrix is redrawn here from {@link java.util.Random} with the
  * layer's own scheme (He: N(0, 2/fan-in); Xavier: N(0, 2/(fan-in + fan-out))). Biases and BatchNorm
- * parameters are constants and keep DL4J's values. Used for the attacks' own networks (Input-aware,
- * SSBA-lite, the LF/LC surrogate), whose weights differed between runs; not yet for {@link Models}.
+ * parameters are constants and keep DL4J's values. Used by {@link Models} and for the attacks' own
+ * networks (Input-aware, SSBA-lite, the LF/LC surrogate).
  */
 public final class SeededInit {
     private SeededInit() { }

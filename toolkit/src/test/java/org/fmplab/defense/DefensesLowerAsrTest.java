@@ -10,11 +10,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every baseline lowers the attack success rate of the small BadNets fixture below the undefended
- * model's (NC: {@link NeuralCleanseTest}; ANP: {@link AnpTest}). Training lengths are shortened for test
- * time. CLP runs at u = 1.5: at its default u = 3 it prunes one channel of this 4-conv, 16/32-channel
- * network and leaves ASR unchanged (the backdoor channels of this small model are not Lipschitz
- * outliers), which the comparison grid reports as it is.
+ * These baselines lower the attack success rate of the small BadNets fixture below the undefended
+ * model's (NC: {@link NeuralCleanseTest}). Training lengths are shortened for test time. CLP and ANP are
+ * not here because on this fixture they do not (measured with the seeded fixture, ASR 98.66%): CLP
+ * prunes nothing at u = 2.5 and 3, one channel at u = 2 (98.77%), 8 at u = 1.5 (99.66%, CA 81 → 73%) and
+ * only at u = 1 gets to 77.7% at CA 58%; ANP's masks stay above 0.54 after 60 and 200 iterations, so its
+ * 0.2 threshold prunes nothing. The same two fail on the default BadNets model (docs/comparison.md).
+ * Their mechanisms are tested in {@link ChannelLipschitzTest} and {@link AnpTest}.
  */
 class DefensesLowerAsrTest {
     private static BackdooredFixture.Fixture f;
@@ -29,7 +31,6 @@ class DefensesLowerAsrTest {
         "ft     | epochs=5",
         "fp     | epochs=5",
         "nad    | epochs=3,teacher.epochs=3",
-        "clp    | u=1.5",
         "ibau   | rounds=2,innerSteps=20,innerBatch=50",
         "random | epochs=5"})
     void lowersAttackSuccess(String defense, String params) {

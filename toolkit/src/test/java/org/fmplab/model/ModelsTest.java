@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class ModelsTest {
@@ -25,6 +26,23 @@ class ModelsTest {
                 + conv(3, 64, 64, true) + bn(64) + (7L * 7 * 64 * 128 + 128) + (128L * 10 + 10);
         assertEquals(expected, net.numParams());
         assertArrayEquals(new long[] {5, 10}, net.outputSingle(Nd4j.rand(DataType.FLOAT, 5, 1, 28, 28)).shape());
+    }
+
+    @Test
+    void theSameSeedGivesTheSameWeightsInOneJvm() {
+        // DL4J's own init does not (ND4J M2.1): SeededInit redraws the weights from the seed.
+        for (String arch : ModelSpec.ARCHITECTURES) {
+            ModelSpec spec = new ModelSpec(arch, 4, 1, 12, 12, 3, 11);
+            INDArray a = Models.build(spec).params();
+            Nd4j.rand(DataType.FLOAT, 100); // other random work in between must not matter
+            assertEquals(a, Models.build(spec).params(), arch);
+            INDArray other = Models.build(new ModelSpec(arch, 4, 1, 12, 12, 3, 12)).params();
+            assertTrue(a.sub(other).norm2Number().doubleValue() > 0.1, arch + ": another seed, other weights");
+            // He init for the convs: N(0, 2/fan-in)
+            INDArray w = Models.build(spec).getLayer(arch.equals(ModelSpec.SMALL_CNN) ? "conv4" : "s4b2_conv2").getParam("W");
+            double fanIn = w.size(1) * w.size(2) * w.size(3);
+            assertEquals(Math.sqrt(2 / fanIn), w.stdNumber().doubleValue(), 0.1 * Math.sqrt(2 / fanIn), arch);
+        }
     }
 
     @Test
