@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fmplab.data.ImageDataset;
 import org.fmplab.data.Subsets;
+import org.fmplab.model.BatchTransform;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,6 +48,7 @@ public final class SsbaLite implements Attack {
     private final int epochs;
     private final int images;
     private final long seed;
+    private final boolean redraw;
     private ComputationGraph encoder;
     private int[] shape; // c, h, w
     private double bitAccuracy = Double.NaN;
@@ -58,20 +60,23 @@ public final class SsbaLite implements Attack {
      * @param epochs encoder/decoder epochs over the attacker's images, ≥ 1 (default 6)
      * @param images attacker's images used to train them, ≥ 16 (default 3000)
      * @param seed   seed of the secret, the networks and the batches
+     * @param redraw encode rate × batch eligible images of every training batch on the fly instead of one
+     *               fixed poisoned set
      */
-    public SsbaLite(int bits, double eps, double lambda, int epochs, int images, long seed) {
+    public SsbaLite(int bits, double eps, double lambda, int epochs, int images, long seed, boolean redraw) {
         this.bits = Check.range(NAME, "bits", bits, 1, 256);
         this.eps = Check.openClosed(NAME, "eps", eps, 0, 255);
         this.lambda = Check.atLeast(NAME, "lambda", lambda, 0.0);
         this.epochs = Check.atLeast(NAME, "epochs", epochs, 1);
         this.images = Check.atLeast(NAME, "images", images, 16);
         this.seed = seed;
+        this.redraw = redraw;
     }
 
     /** From registry parameters; defaults 8 bits, ε = 12/255, λ = 0.01, 6 epochs on 3,000 images. */
     static SsbaLite from(AttackParams p) {
         return new SsbaLite(p.getInt("bits", 8), p.getDouble("eps", 12), p.getDouble("lambda", 0.01), p.getInt("epochs", 6),
-                p.getInt("images", 3000), p.getLong("seed", 0));
+                p.getInt("images", 3000), p.getLong("seed", 0), p.getBoolean("redraw", false));
     }
 
     @Override
@@ -88,6 +93,7 @@ public final class SsbaLite implements Attack {
         m.put("epochs", epochs);
         m.put("images", images);
         m.put("seed", seed);
+        m.put("redraw", redraw);
         return m;
     }
 
@@ -127,6 +133,16 @@ public final class SsbaLite implements Attack {
         encoder = e;
         shape = new int[] {c, h, w};
         bitAccuracy = measureBits(both, data);
+    }
+
+    @Override
+    public boolean poisonsOnTheFly() {
+        return redraw;
+    }
+
+    @Override
+    public BatchTransform trainingTransform(PoisonedDataset poisoned) {
+        return OnTheFlyPoisoning.of(0, poisoned, this, null); // no label-keeping variants: SSBA has none
     }
 
     /** clip(x + E(x, secret)): the residual is within ±eps. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.fmplab.model.BatchTransform;
 import org.junit.jupiter.api.Test;
@@ -137,6 +138,38 @@ class ModelAttacksTest {
         assertEquals(5, poisoned, "rate 0.1 × batch 50");
         assertEquals(5, cross, "cross ratio 1 × rate 0.1 × batch 50, labels kept");
         assertArrayEquals(idx, out.indices());
+    }
+
+    @Test
+    void ssbaLiteCanEncodeEveryBatchOnTheFlyInsteadOfOneFixedSet() {
+        Attack fixed = Tiny.prepared("ssba-lite");
+        PoisonedDataset once = new Poisoner(fixed, PoisonConfig.paper(0)).poison(Tiny.train(), null);
+        assertTrue(!once.onTheFly() && once.poisonCount() > 0, "one fixed set by default");
+        assertEquals(null, fixed.trainingTransform(once), "and nothing to do per batch");
+        Map<String, Object> params = new java.util.HashMap<>(Tiny.fastParams("ssba-lite"));
+        params.put("redraw", true);
+        Attack redrawn = Attacks.create("ssba-lite", params);
+        redrawn.restoreState(fixed.state()); // the same encoder
+        PoisonedDataset p = new Poisoner(redrawn, PoisonConfig.paper(0)).poison(Tiny.train(), null);
+        assertTrue(p.onTheFly());
+        int[] idx = Tiny.ids(50);
+        BatchTransform.Batch b = new BatchTransform.Batch(p.dataset().features(idx), p.dataset().oneHot(idx), idx);
+        BatchTransform.Batch out = redrawn.trainingTransform(p).apply(b, new SplittableRandom(3));
+        int[] before = org.nd4j.linalg.factory.Nd4j.argMax(b.labels(), 1).toIntVector();
+        int[] after = org.nd4j.linalg.factory.Nd4j.argMax(out.labels(), 1).toIntVector();
+        int poisoned = 0;
+        for (int r = 0; r < idx.length; r++) {
+            INDArray x = b.features().get(NDArrayIndex.interval(r, r + 1));
+            INDArray y = out.features().get(NDArrayIndex.interval(r, r + 1));
+            if (after[r] != before[r]) {
+                poisoned++;
+                assertTrue(before[r] != 0 && after[r] == 0, "a non-target image relabelled to the target");
+                assertTrue(fixed.apply(x, new int[] {idx[r]}).equalsWithEps(y, 1e-5), "row " + r + " carries the encoder's residual");
+            } else {
+                assertTrue(x.equalsWithEps(y, 0), "row " + r + " untouched: SSBA has no label-keeping variants");
+            }
+        }
+        assertEquals(5, poisoned, "rate 0.1 × batch 50");
     }
 
     private static void assertArrayEquals(int[] a, int[] b) {
