@@ -9,8 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The one on-the-fly mechanism of the attacks that poison during training (WaNet, Input-aware). In
- * every training batch:
+ * The one on-the-fly mechanism of the attacks that poison during training (WaNet, Input-aware, and
+ * SSBA-lite with {@code redraw}). In every training batch:
  * <ol>
  * <li>for attacks that {@linkplain Attack#poisonsOnTheFly() re-draw their poison}: round(rate × batch)
  *     images eligible under the {@link Poisoner}'s rule are triggered and relabelled (the WaNet paper's

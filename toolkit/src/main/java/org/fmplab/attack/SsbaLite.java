@@ -35,7 +35,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * Poisoned images carry the attack's fixed secret. Differences from SSBA: a 3-layer convolutional
  * encoder instead of StegaStamp's U-Net, no perceptual (LPIPS) or critic losses, an explicit L∞
  * budget instead of an unconstrained residual, and training on the attacker's own data instead of
- * ImageNet.
+ * ImageNet. Like SSBA, the poisoned images are one fixed set by default; {@code redraw = true} encodes a
+ * fresh rate × batch of every training batch instead (measured: both pass the attack bar, docs/attacks.md).
  */
 public final class SsbaLite implements Attack {
     static final String NAME = "ssba-lite";
