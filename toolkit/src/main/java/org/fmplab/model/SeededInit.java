@@ -14,10 +14,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Weight initialisation that really follows the seed. In this ND4J build (1.0.0-M2.1, CPU)
- * {@code Nd4j.getRandom().setSeed(s)} does not restart the native generator's stream: two networks
- * built from the same seeded configuration get different weights (measured: four {@code Models.build}
- * calls with seed 0 in one JVM gave four different parameter sets). So after
+ * Weight initialisation that really follows the seed. In this build (DL4J / ND4J 1.0.0-M2.1, CPU) two
+ * networks built from the same seeded configuration get different weights: four {@code Models.build}
+ * calls with seed 0 in one JVM gave four parameter sets, also with {@code Nd4j.getRandom().setSeed(0)}
+ * right before {@code init()}, although {@code Nd4j.rand} itself repeats after {@code setSeed} (cause
+ * inside DL4J's init not traced). So after
  * DL4J's {@code init()} every weight matrix is redrawn here from {@link java.util.Random} with the
  * layer's own scheme (He: N(0, 2/fan-in); Xavier: N(0, 2/(fan-in + fan-out))). Biases and BatchNorm
  * parameters are constants and keep DL4J's values. Used by {@link Models} and for the attacks' own
