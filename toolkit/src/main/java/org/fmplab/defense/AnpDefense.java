@@ -27,7 +27,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * ANP, adversarial neuron pruning (Wu &amp; Wang 2021), as released: every BatchNorm channel gets a mask
  * m ∈ [0,1] (start 1) and multiplicative noise δ, ξ ∈ [−ε, ε] on its scale and shift, so the layer
  * computes BN with γ·(m + δ) and β·(1 + ξ). Per iteration on a clean batch: draw the noise uniformly,
- * take one gradient-ascent step of the loss on it (step ε) and clip; then one SGD step (lr 0.2, momentum
+ * take one signed gradient-ascent step of the loss on it (step ε, as the release's {@code sign_grad}) and clip; then one SGD step (lr 0.2, momentum
  * 0.9) on the masks for α·CE(clean) + (1 − α)·CE(perturbed), clip to [0,1]. The network is in training
  * mode (BN with batch statistics), as in the release. Finally prune every channel whose mask is below the
  * threshold — through the shared {@link Pruner}, i.e. the conv channel feeding that BN channel (filter and
@@ -201,7 +201,7 @@ public final class AnpDefense implements Defense {
     }
 
     /** Per-BN state: original γ, β; mask m with momentum; noise δ (scale) and ξ (shift). */
-    private static final class Channels {
+    static final class Channels {
         final INDArray gamma;
         final INDArray beta;
         final INDArray mask;
@@ -225,10 +225,15 @@ public final class AnpDefense implements Defense {
             }
         }
 
-        /** One gradient-ascent step of size ε on the noise (the release's SGD with lr ε/steps, steps = 1), clipped. */
+        /**
+         * One signed gradient-ascent step of size ε on the noise, clipped: the release replaces the noise
+         * gradient by its sign before its SGD step (lr ε/steps, steps = 1), so every entry moves by ±ε. With
+         * the raw gradient (about 1e-3 here) the noise would stay near its random start and the
+         * perturbation would not be adversarial.
+         */
         void ascend(INDArray[] g, double eps) {
-            noiseScale.addi(g[0].mul(gamma).muli(eps));
-            noiseShift.addi(g[1].mul(beta).muli(eps));
+            noiseScale.addi(Transforms.sign(g[0].mul(gamma), false).muli(eps));
+            noiseShift.addi(Transforms.sign(g[1].mul(beta), false).muli(eps));
             clip(noiseScale, -eps, eps);
             clip(noiseShift, -eps, eps);
         }

@@ -39,6 +39,12 @@ import org.fmplab.progress.ProgressListener;
 final class CompareCache {
     /** Bump when the meaning of a cached artifact changes. */
     static final int VERSION = 1;
+    /**
+     * Revision of a defense's algorithm, in its cells' keys: bump it when a defense's code changes what it
+     * computes, so that cached cells of that defense are recomputed and the others stay valid. Absent = 1.
+     * anp 2: the noise step takes the gradient's sign, as the release.
+     */
+    static final Map<String, Integer> DEFENSE_REVISIONS = Map.of("anp", 2);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final Path root;
 
@@ -162,6 +168,7 @@ final class CompareCache {
         m.put("version", VERSION);
         m.put("model", modelHash);
         m.put("defense", defense);
+        if (DEFENSE_REVISIONS.containsKey(defense)) m.put("revision", DEFENSE_REVISIONS.get(defense));
         m.put("params", new TreeMap<>(params));
         m.put("testLimit", c.testLimit());
         m.put("defenderFraction", c.defenderFraction());

@@ -55,6 +55,26 @@ class AnpTest {
     }
 
     @Test
+    void theNoiseStepMovesEveryEntryByEpsilonWhateverTheGradientsSize() {
+        // The release's sign_grad: a tiny gradient moves the noise as far as a large one.
+        AnpDefense.Channels c = new AnpDefense.Channels(org.nd4j.linalg.factory.Nd4j.createFromArray(1f, -2f, 0.5f),
+                org.nd4j.linalg.factory.Nd4j.createFromArray(0.3f, 0.3f, -1f));
+        c.noiseScale.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(0f, 0.1f, -0.35f));
+        c.noiseShift.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(0.2f, 0f, 0f));
+        INDArray gGamma = org.nd4j.linalg.factory.Nd4j.createFromArray(1e-7f, 1e-7f, -5f);
+        INDArray gBeta = org.nd4j.linalg.factory.Nd4j.createFromArray(-1e-6f, 3f, 1e-6f);
+        c.ascend(new INDArray[] {gGamma, gBeta}, 0.4);
+        // δ += 0.4·sign(g_γ'·γ), clipped to [-0.4, 0.4]: signs +, −, − → 0.4, -0.3, -0.4 (clipped)
+        assertEquals(0.4, c.noiseScale.getDouble(0), 1e-6);
+        assertEquals(-0.3, c.noiseScale.getDouble(1), 1e-6);
+        assertEquals(-0.4, c.noiseScale.getDouble(2), 1e-6);
+        // ξ += 0.4·sign(g_β'·β): signs −, +, − → -0.2, 0.4, -0.4
+        assertEquals(-0.2, c.noiseShift.getDouble(0), 1e-6);
+        assertEquals(0.4, c.noiseShift.getDouble(1), 1e-6);
+        assertEquals(-0.4, c.noiseShift.getDouble(2), 1e-6);
+    }
+
+    @Test
     void optimisationDoesNotTouchTheInputModel() {
         assertEquals(f.before(), f.evaluator().evaluate(f.model()));
     }

@@ -14,9 +14,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * model's (NC: {@link NeuralCleanseTest}). Training lengths are shortened for test time. CLP and ANP are
  * not here because on this fixture they do not (measured with the seeded fixture, ASR 98.66%): CLP
  * prunes nothing at u = 2.5 and 3, one channel at u = 2 (98.77%), 8 at u = 1.5 (99.66%, CA 81 → 73%) and
- * only at u = 1 gets to 77.7% at CA 58%; ANP's masks stay above 0.54 after 60 and 200 iterations, so its
- * 0.2 threshold prunes nothing. On the seeded default BadNets model ANP fails too (3 channels pruned at
- * 2,000 iterations, ASR 99.09%), while CLP lowers ASR only to 59.6% at CA −5 (docs/comparison.md).
+ * only at u = 1 gets to 77.7% at CA 58%; ANP's masks stay above 0.29 after 60, 100 and 300 iterations
+ * (with the release's signed noise step), so its 0.2 threshold prunes nothing. On the seeded default
+ * BadNets model both do lower ASR: ANP prunes 95 channels (ASR 9.3%, CA 86 → 67%), CLP gets to 59.6% at
+ * CA −5 (docs/comparison.md).
  * Their mechanisms are tested in {@link ChannelLipschitzTest} and {@link AnpTest}.
  */
 class DefensesLowerAsrTest {

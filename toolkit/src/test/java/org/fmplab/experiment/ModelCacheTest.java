@@ -52,6 +52,17 @@ class ModelCacheTest {
     }
 
     @Test
+    void aDefenseRevisionRenewsOnlyThatDefensesCachedCells() {
+        // keys of the seeded default BadNets row as cached in runs/compare-seeded (2026-11-26)
+        RunConfig c = RunConfig.defaults();
+        assertEquals("nc-b434dfc516dc106c", CompareCache.cellKey("0d858fa8ac912e3a", c, "nc", Map.of()));
+        assertEquals("fmp-b23e632a50516744", CompareCache.cellKey("0d858fa8ac912e3a", c, "fmp", Map.of()));
+        // ANP's noise step changed (revision 2): its old cell is not served
+        assertEquals(2, CompareCache.DEFENSE_REVISIONS.get("anp"));
+        assertNotEquals("anp-d7131ec3d9f0c7b5", CompareCache.cellKey("0d858fa8ac912e3a", c, "anp", Map.of()));
+    }
+
+    @Test
     void putThenGetGivesTheSameParametersAndHistory(@TempDir Path dir) {
         ModelCache cache = new ModelCache(dir.resolve("cache"));
         assertFalse(cache.contains(BASE));

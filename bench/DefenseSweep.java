@@ -1,0 +1,58 @@
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.fmplab.experiment.Defenses;
+import org.fmplab.defense.api.DefenderData;
+import org.fmplab.defense.api.DefenseResult;
+import org.fmplab.defense.api.DefenseStage;
+import org.fmplab.experiment.Pipeline;
+import org.fmplab.experiment.RunConfig;
+import org.fmplab.metrics.Evaluator;
+import org.fmplab.metrics.Scores;
+import org.fmplab.model.ModelIO;
+
+/**
+ * Any registered defense, with chosen parameters, on one saved backdoored model of a default run.
+ * Usage, after {@code ./fmplab run}:
+ * <pre>
+ * java -cp "toolkit/target/fmplab-toolkit-0.1.0-SNAPSHOT.jar:toolkit/target/lib/*" bench/DefenseSweep.java \
+ *     runs/default "nc" "nc;steps=1000;roundSteps=31" ...
+ * </pre>
+ * Each argument after the run folder is a defense name followed by its parameters ({@code key=value}, all
+ * joined by {@code ;}). It prints the defense's scalar report details (defender-side figures) and the
+ * test-set CA / ASR / RA after each of its stages, with the wall time.
+ */
+public class DefenseSweep {
+    public static void main(String[] args) throws Exception {
+        Path run = Path.of(args[0]);
+        RunConfig config = RunConfig.defaults().withName(run.getFileName().toString()).withOutDir(run.getParent());
+        Pipeline.Data data = new Pipeline(config, null).prepareData();
+        Evaluator eval = data.evaluator();
+        var model = ModelIO.load(run.resolve("model-backdoored")).model();
+        Scores before = eval.evaluate(model);
+        System.out.printf("backdoored: CA %.4f ASR %.4f RA %.4f (defender %d images)%n", before.ca(), before.asr(), before.ra(),
+                data.defenderClean().size());
+        DefenderData defender = new DefenderData(data.defenderClean(), config.seed() + 5);
+        for (int i = 1; i < args.length; i++) {
+            String[] parts = args[i].split(";");
+            Map<String, String> params = new LinkedHashMap<>();
+            for (int j = 1; j < parts.length; j++) {
+                if (parts[j].isBlank()) continue;
+                String[] p = parts[j].split("=", 2);
+                params.put(p[0].trim(), p[1].trim());
+            }
+            long t0 = System.nanoTime();
+            DefenseResult r = Defenses.create(parts[0].trim(), params).defend(model, defender, null);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.println("== " + args[i]);
+            for (Map.Entry<String, Object> d : r.details().entrySet())
+                if (!(d.getValue() instanceof BufferedImage)) System.out.println("   " + d.getKey() + " = " + d.getValue());
+            for (DefenseStage s : r.stages()) {
+                Scores sc = eval.evaluate(s.model());
+                System.out.printf("   %-14s CA %.4f ASR %.4f RA %.4f%n", s.name(), sc.ca(), sc.asr(), sc.ra());
+            }
+            System.out.printf("   %.0f s%n", seconds);
+        }
+    }
+}
