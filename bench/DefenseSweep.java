@@ -6,11 +6,9 @@ import org.fmplab.experiment.Defenses;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.defense.api.DefenseStage;
-import org.fmplab.experiment.Pipeline;
-import org.fmplab.experiment.RunConfig;
+import org.fmplab.experiment.SavedRun;
 import org.fmplab.metrics.Evaluator;
 import org.fmplab.metrics.Scores;
-import org.fmplab.model.ModelIO;
 
 /**
  * Any registered defense, with chosen parameters, on one saved backdoored model of a default run.
@@ -25,15 +23,11 @@ import org.fmplab.model.ModelIO;
  */
 public class DefenseSweep {
     public static void main(String[] args) throws Exception {
-        Path run = Path.of(args[0]);
-        RunConfig config = RunConfig.defaults().withName(run.getFileName().toString()).withOutDir(run.getParent());
-        Pipeline.Data data = new Pipeline(config, null).prepareData();
-        Evaluator eval = data.evaluator();
-        var model = ModelIO.load(run.resolve("model-backdoored")).model();
-        Scores before = eval.evaluate(model);
-        System.out.printf("backdoored: CA %.4f ASR %.4f RA %.4f (defender %d images)%n", before.ca(), before.asr(), before.ra(),
-                data.defenderClean().size());
-        DefenderData defender = new DefenderData(data.defenderClean(), config.seed() + 5);
+        SavedRun saved = SavedRun.open(Path.of(args[0]));
+        System.out.println(saved.summary());
+        Evaluator eval = saved.evaluator();
+        var model = saved.model();
+        DefenderData defender = saved.defender();
         for (int i = 1; i < args.length; i++) {
             String[] parts = args[i].split(";");
             Map<String, String> params = new LinkedHashMap<>();

@@ -3,14 +3,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.DefenseStage;
-import org.fmplab.experiment.Pipeline;
 import org.fmplab.experiment.RunConfig;
+import org.fmplab.experiment.SavedRun;
 import org.fmplab.fmp.FmpConfig;
 import org.fmplab.fmp.FmpDefense;
 import org.fmplab.fmp.FmpResult;
 import org.fmplab.metrics.Evaluator;
 import org.fmplab.metrics.Scores;
-import org.fmplab.model.ModelIO;
 
 /**
  * FMP settings side by side on one saved backdoored model of a default run (the measurements behind
@@ -26,16 +25,11 @@ import org.fmplab.model.ModelIO;
  */
 public class FmpSweep {
     public static void main(String[] args) throws Exception {
-        Path run = Path.of(args[0]);
-        RunConfig config = RunConfig.defaults().withName(run.getFileName().toString()).withOutDir(run.getParent());
-        Pipeline pipeline = new Pipeline(config, null);
-        Pipeline.Data data = pipeline.prepareData();
-        Evaluator eval = data.evaluator();
-        var model = ModelIO.load(run.resolve("model-backdoored")).model();
-        Scores before = eval.evaluate(model);
-        System.out.printf("backdoored: CA %.4f ASR %.4f RA %.4f (defender %d images)%n", before.ca(), before.asr(), before.ra(),
-                data.defenderClean().size());
-        DefenderData defender = new DefenderData(data.defenderClean(), config.seed() + 5);
+        SavedRun saved = SavedRun.open(Path.of(args[0]));
+        System.out.println(saved.summary());
+        Evaluator eval = saved.evaluator();
+        var model = saved.model();
+        DefenderData defender = saved.defender();
         for (int i = 1; i < args.length; i++) {
             Map<String, String> params = new LinkedHashMap<>();
             for (String kv : args[i].split(";")) {
@@ -52,7 +46,7 @@ public class FmpSweep {
                 Scores sc = eval.evaluate(s.model());
                 line.append(String.format(" | %s CA %.4f ASR %.4f RA %.4f", s.name(), sc.ca(), sc.asr(), sc.ra()));
             }
-            for (DefenseStage s : fmp.randomControl(model, defender, r, config.seed() + 6, null).stages()) {
+            for (DefenseStage s : fmp.randomControl(model, defender, r, RunConfig.defaults().seed() + 6, null).stages()) {
                 if (!s.name().equals("fine-tuned")) continue;
                 Scores sc = eval.evaluate(s.model());
                 line.append(String.format(" | random CA %.4f ASR %.4f", sc.ca(), sc.asr()));
