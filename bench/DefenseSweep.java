@@ -1,8 +1,8 @@
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fmplab.experiment.Defenses;
+import org.fmplab.defense.DefenseParams;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.defense.api.DefenseStage;
@@ -29,15 +29,11 @@ public class DefenseSweep {
         var model = saved.model();
         DefenderData defender = saved.defender();
         for (int i = 1; i < args.length; i++) {
-            String[] parts = args[i].split(";");
-            Map<String, String> params = new LinkedHashMap<>();
-            for (int j = 1; j < parts.length; j++) {
-                if (parts[j].isBlank()) continue;
-                String[] p = parts[j].split("=", 2);
-                params.put(p[0].trim(), p[1].trim());
-            }
+            int semi = args[i].indexOf(';');
+            String name = (semi < 0 ? args[i] : args[i].substring(0, semi)).trim();
+            Map<String, String> params = DefenseParams.parseSpec(semi < 0 ? "" : args[i].substring(semi + 1));
             long t0 = System.nanoTime();
-            DefenseResult r = Defenses.create(parts[0].trim(), params).defend(model, defender, null);
+            DefenseResult r = Defenses.create(name, params).defend(model, defender, null);
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.println("== " + args[i]);
             for (Map.Entry<String, Object> d : r.details().entrySet())

@@ -1,5 +1,5 @@
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import org.fmplab.defense.DefenseParams;
 import java.util.Map;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.DefenseStage;
@@ -31,12 +31,7 @@ public class FmpSweep {
         var model = saved.model();
         DefenderData defender = saved.defender();
         for (int i = 1; i < args.length; i++) {
-            Map<String, String> params = new LinkedHashMap<>();
-            for (String kv : args[i].split(";")) {
-                if (kv.isBlank()) continue;
-                String[] p = kv.split("=", 2);
-                params.put(p[0].trim(), p[1].trim());
-            }
+            Map<String, String> params = DefenseParams.parseSpec(args[i]);
             long t0 = System.nanoTime();
             FmpDefense fmp = new FmpDefense(FmpConfig.fromParams(params));
             FmpResult r = fmp.run(model, defender, null);

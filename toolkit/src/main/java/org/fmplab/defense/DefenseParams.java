@@ -23,6 +23,25 @@ public final class DefenseParams {
         this.values = values == null ? Map.of() : Map.copyOf(values);
     }
 
+    /**
+     * Parses a compact parameter list {@code "key=value;key=value"} (blank entries skipped, order kept), as the
+     * bench sweep scripts take them on the command line.
+     *
+     * @throws IllegalArgumentException naming the entry when it has no {@code =} or an empty key
+     */
+    public static Map<String, String> parseSpec(String spec) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String kv : spec.split(";")) {
+            if (kv.isBlank()) continue;
+            int eq = kv.indexOf('=');
+            if (eq <= 0 || kv.substring(0, eq).isBlank()) {
+                throw new IllegalArgumentException("parameter '" + kv.trim() + "' in '" + spec + "' is not key=value");
+            }
+            out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
     /** An integer in [lo, hi]. */
     public int intIn(String key, int def, int lo, int hi) {
         String v = take(key);
