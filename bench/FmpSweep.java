@@ -25,6 +25,10 @@ import org.fmplab.metrics.Scores;
  */
 public class FmpSweep {
     public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: java -cp ... bench/FmpSweep.java RUN_DIR \"key=value;key=value\" ...");
+            System.exit(2);
+        }
         SavedRun saved = SavedRun.open(Path.of(args[0]));
         System.out.println(saved.summary());
         Evaluator eval = saved.evaluator();
