@@ -1,11 +1,11 @@
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Map;
-import org.fmplab.experiment.Defenses;
 import org.fmplab.defense.DefenseParams;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.defense.api.DefenseStage;
+import org.fmplab.experiment.Defenses;
 import org.fmplab.experiment.SavedRun;
 import org.fmplab.metrics.Evaluator;
 import org.fmplab.metrics.Scores;
@@ -33,9 +33,9 @@ public class DefenseSweep {
         var model = saved.model();
         DefenderData defender = saved.defender();
         for (int i = 1; i < args.length; i++) {
-            int semi = args[i].indexOf(';');
-            String name = (semi < 0 ? args[i] : args[i].substring(0, semi)).trim();
-            Map<String, String> params = DefenseParams.parseSpec(semi < 0 ? "" : args[i].substring(semi + 1));
+            String[] nameAndSpec = args[i].split(";", 2);
+            String name = nameAndSpec[0].trim();
+            Map<String, String> params = DefenseParams.parseSpec(nameAndSpec.length > 1 ? nameAndSpec[1] : "");
             long t0 = System.nanoTime();
             DefenseResult r = Defenses.create(name, params).defend(model, defender, null);
             double seconds = (System.nanoTime() - t0) / 1e9;

@@ -1,6 +1,6 @@
 import java.nio.file.Path;
-import org.fmplab.defense.DefenseParams;
 import java.util.Map;
+import org.fmplab.defense.DefenseParams;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.DefenseStage;
 import org.fmplab.experiment.RunConfig;

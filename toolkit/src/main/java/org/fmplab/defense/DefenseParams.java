@@ -2,6 +2,7 @@ package org.fmplab.defense;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class DefenseParams {
      * @throws IllegalArgumentException naming the entry when it has no {@code =} or an empty key
      */
     public static Map<String, String> parseSpec(String spec) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         for (String kv : spec.split(";")) {
             if (kv.isBlank()) continue;
             int eq = kv.indexOf('=');
