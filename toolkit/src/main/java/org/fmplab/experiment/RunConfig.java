@@ -121,6 +121,47 @@ public record RunConfig(String name, Path outDir, String dataset, Path dataDir, 
         return new RunConfig(name, outDir, dataset, dataDir, trainLimit, testLimit, architecture, width, attack, attackParams, poisonRate, target, labelMode, epochs, batchSize, learningRate, defenderFraction, defense, defenseParams, s);
     }
 
+    /**
+     * The inverse of {@link #toMap}: a configuration from the {@code config} object of a results.json
+     * (numbers may come as any {@link Number}); results go to {@code outDir}.
+     *
+     * @throws IllegalArgumentException naming the key that is missing or of the wrong type
+     */
+    public static RunConfig fromMap(Map<String, ?> m, Path outDir) {
+        Object dir = m.get("dataDir");
+        return new RunConfig(string(m, "name"), outDir, string(m, "dataset"), dir == null ? null : Path.of(dir.toString()),
+                number(m, "trainLimit").intValue(), number(m, "testLimit").intValue(), string(m, "model"),
+                number(m, "width").intValue(), string(m, "attack"), strings(m, "attackParams"),
+                number(m, "poisonRate").doubleValue(), number(m, "target").intValue(), LabelMode.parse(string(m, "labelMode")),
+                number(m, "epochs").intValue(), number(m, "batchSize").intValue(), number(m, "learningRate").doubleValue(),
+                number(m, "defenderFraction").doubleValue(), string(m, "defense"), strings(m, "defenseParams"),
+                number(m, "seed").longValue());
+    }
+
+    private static Object required(Map<String, ?> m, String key) {
+        Object v = m.get(key);
+        if (v == null) throw new IllegalArgumentException("run configuration has no '" + key + "'");
+        return v;
+    }
+
+    private static String string(Map<String, ?> m, String key) {
+        return required(m, key).toString();
+    }
+
+    private static Number number(Map<String, ?> m, String key) {
+        if (required(m, key) instanceof Number n) return n;
+        throw new IllegalArgumentException("run configuration's '" + key + "' = " + m.get(key) + " is not a number");
+    }
+
+    private static Map<String, String> strings(Map<String, ?> m, String key) {
+        if (!(required(m, key) instanceof Map<?, ?> raw)) {
+            throw new IllegalArgumentException("run configuration's '" + key + "' is not an object");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        raw.forEach((k, v) -> out.put(k.toString(), String.valueOf(v)));
+        return out;
+    }
+
     /** A JSON-friendly view for manifests and results.json. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();

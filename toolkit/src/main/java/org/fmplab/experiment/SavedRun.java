@@ -1,7 +1,12 @@
 package org.fmplab.experiment;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.metrics.Evaluator;
@@ -9,17 +14,39 @@ import org.fmplab.metrics.Scores;
 import org.fmplab.model.ModelIO;
 
 /**
- * A finished default run reopened from its folder (for benchmarks that try settings on one saved model):
- * the data rebuilt exactly as the run drew it (default configuration, the folder's name), the saved
- * backdoored model, and the defender's view that the run's defense got.
+ * A finished run reopened from its folder (for benchmarks that try settings on one saved model): the data
+ * rebuilt exactly as the run drew it (from the configuration in its results.json: seed, defender share,
+ * attack and the rest), the saved backdoored model, and the defender's view that the run's defense got.
  */
 public record SavedRun(Pipeline.Data data, ComputationGraph model, DefenderData defender) {
-    /** Reopens {@code run} (a folder written by {@code ./fmplab run} with the default configuration). */
+    /**
+     * Reopens {@code run}, a folder written by {@code ./fmplab run}.
+     *
+     * @throws IllegalArgumentException if the folder has no results.json or no saved backdoored model
+     */
     public static SavedRun open(Path run) {
-        RunConfig config = RunConfig.defaults().withName(run.getFileName().toString()).withOutDir(run.getParent());
+        RunConfig config = config(run);
         Pipeline.Data data = new Pipeline(config, null).prepareData();
         return new SavedRun(data, ModelIO.load(run.resolve("model-backdoored")).model(),
                 new DefenderData(data.defenderClean(), config.seed() + 5));
+    }
+
+    /** The configuration a run folder was made with (the {@code config} object of its results.json). */
+    public static RunConfig config(Path run) {
+        Path results = run.resolve("results.json");
+        if (!Files.isRegularFile(results) || !Files.isDirectory(run.resolve("model-backdoored"))) {
+            throw new IllegalArgumentException(run + " is not a finished run folder (results.json and model-backdoored/ "
+                    + "are written by ./fmplab run)");
+        }
+        try {
+            Map<String, Object> json = new ObjectMapper().readValue(results.toFile(), new TypeReference<Map<String, Object>>() { });
+            if (!(json.get("config") instanceof Map<?, ?> c)) throw new IllegalArgumentException(results + " has no 'config' object");
+            @SuppressWarnings("unchecked")
+            Map<String, ?> cm = (Map<String, ?>) c;
+            return RunConfig.fromMap(cm, run.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(results + " cannot be read as JSON: " + e.getMessage(), e);
+        }
     }
 
     /** Test-set CA / ASR / RA of any model. */
