@@ -34,8 +34,8 @@ public class FmpCoverage {
     public static void main(String[] args) throws Exception {
         Path run = Path.of(args[0]);
         double ratio = args.length > 1 ? Double.parseDouble(args[1]) : 0.125;
-        RunConfig config = SavedRun.config(run);
         SavedRun saved = SavedRun.open(run);
+        RunConfig config = saved.config();
         Evaluator eval = saved.evaluator();
         ComputationGraph model = saved.model();
         DefenderData defender = saved.defender();

@@ -3,6 +3,7 @@ import java.util.Map;
 import org.fmplab.defense.DefenseParams;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.DefenseStage;
+import org.fmplab.experiment.Pipeline;
 import org.fmplab.experiment.SavedRun;
 import org.fmplab.fmp.FmpConfig;
 import org.fmplab.fmp.FmpDefense;
@@ -20,7 +21,7 @@ import org.fmplab.metrics.Scores;
  * Each argument after the run folder is one FMP parameter set ({@code key=value} joined by {@code ;}, the
  * keys of {@code FmpConfig.fromParams}). It prints, per setting, the pruning size, the size-search table
  * when there is one (defender data only), and the test-set CA / ASR / RA after pruning and fine-tuning,
- * with the random-pruning control of the same size (seeded as the run's own: run seed + 6).
+ * with the random-pruning control of the same size (seeded as the run's own).
  */
 public class FmpSweep {
     public static void main(String[] args) throws Exception {
@@ -44,7 +45,7 @@ public class FmpSweep {
                 Scores sc = eval.evaluate(s.model());
                 line.append(String.format(" | %s CA %.4f ASR %.4f RA %.4f", s.name(), sc.ca(), sc.asr(), sc.ra()));
             }
-            for (DefenseStage s : fmp.randomControl(model, defender, r, defender.seed() + 1, null).stages()) {
+            for (DefenseStage s : fmp.randomControl(model, defender, r, Pipeline.controlSeed(saved.config()), null).stages()) {
                 if (!s.name().equals("fine-tuned")) continue;
                 Scores sc = eval.evaluate(s.model());
                 line.append(String.format(" | random CA %.4f ASR %.4f", sc.ca(), sc.asr()));

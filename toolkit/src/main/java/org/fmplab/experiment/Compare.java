@@ -116,7 +116,7 @@ public final class Compare {
                 } else {
                     Defense def = Defenses.create(defense, p);
                     long s0 = System.nanoTime();
-                    DefenseResult r = def.defend(b.model(), new DefenderData(b.defender(), rc.seed() + 5), progress);
+                    DefenseResult r = def.defend(b.model(), new DefenderData(b.defender(), Pipeline.defenseSeed(rc)), progress);
                     double secs = (System.nanoTime() - s0) / 1e9;
                     row = CompareRow.of(attack, defense, b.evaluator().evaluate(r.last().model()), before, secs);
                     cache.putCell(key, row, plainDetails(r, dir.resolve("details"), attack + "-" + defense));

@@ -67,6 +67,16 @@ public final class Pipeline {
         return new Data(train, test, defender, poisoned, poisoner.backdoorTestSet(test), poisoner);
     }
 
+    /** Seed of the run's defense: what the defender draws (probe batches, fine-tuning order) derives from it. */
+    public static long defenseSeed(RunConfig c) {
+        return c.seed() + 5;
+    }
+
+    /** Seed of the random-pruning control in every FMP report. */
+    public static long controlSeed(RunConfig c) {
+        return c.seed() + 6;
+    }
+
     /** A fresh (untrained) network for the run's dataset shape. */
     public ComputationGraph newModel(ImageDataset like) {
         return Models.build(new ModelSpec(config.architecture(), config.effectiveWidth(), like.channels(), like.height(),
@@ -97,14 +107,14 @@ public final class Pipeline {
         stages.add(StageResult.of("backdoored", before, null, trained.seconds()));
         DefenseResult defended = null;
         FmpResult fmpResult = null;
-        DefenderData defender = new DefenderData(data.defenderClean(), config.seed() + 5);
+        DefenderData defender = new DefenderData(data.defenderClean(), defenseSeed(config));
         Defense defense = Defenses.create(config.defense(), config.defenseParams());
         if (defense instanceof FmpDefense fmp) {
             fmpResult = fmp.run(trained.model(), defender, listener);
             defended = fmpResult.toDefenseResult(fmp.name());
             addStages(stages, defended, "", eval, before);
             // Every FMP report carries its control: as many channels per layer, chosen at random.
-            addStages(stages, fmp.randomControl(trained.model(), defender, fmpResult, config.seed() + 6, listener),
+            addStages(stages, fmp.randomControl(trained.model(), defender, fmpResult, controlSeed(config), listener),
                     "random-", eval, before);
         } else if (defense != null) {
             defended = defense.defend(trained.model(), defender, listener);

@@ -18,7 +18,7 @@ import org.fmplab.model.ModelIO;
  * rebuilt exactly as the run drew it (from the configuration in its results.json: seed, defender share,
  * attack and the rest), the saved backdoored model, and the defender's view that the run's defense got.
  */
-public record SavedRun(Pipeline.Data data, ComputationGraph model, DefenderData defender) {
+public record SavedRun(RunConfig config, Pipeline.Data data, ComputationGraph model, DefenderData defender) {
     /**
      * Reopens {@code run}, a folder written by {@code ./fmplab run}.
      *
@@ -27,8 +27,8 @@ public record SavedRun(Pipeline.Data data, ComputationGraph model, DefenderData 
     public static SavedRun open(Path run) {
         RunConfig config = config(run);
         Pipeline.Data data = new Pipeline(config, null).prepareData();
-        return new SavedRun(data, ModelIO.load(run.resolve("model-backdoored")).model(),
-                new DefenderData(data.defenderClean(), config.seed() + 5));
+        return new SavedRun(config, data, ModelIO.load(run.resolve("model-backdoored")).model(),
+                new DefenderData(data.defenderClean(), Pipeline.defenseSeed(config)));
     }
 
     /** The configuration a run folder was made with (the {@code config} object of its results.json). */
