@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.fmplab.data.Subsets;
 import org.fmplab.model.Backend;
+import org.fmplab.model.BatchStatsHelper;
 import org.fmplab.progress.ProgressListener;
 import org.fmplab.progress.ProgressTracker;
 import org.nd4j.linalg.activations.Activation;
@@ -90,6 +91,7 @@ final class Nets {
                     BatchMaker make) {
         int b = Math.min(batch, n);
         int steps = n / b;
+        BatchStatsHelper.install(net);
         ProgressTracker tracker = new ProgressTracker(listener, stage, "batch", (long) steps * epochs);
         SplittableRandom rng = new SplittableRandom(seed);
         for (int e = 0; e < epochs; e++) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fmplab.model.Backend;
+import org.fmplab.model.BatchStatsHelper;
 import org.fmplab.model.ModelSpec;
 import org.fmplab.model.Models;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -41,6 +42,7 @@ public final class TrainBench {
                 String arch = (String) n[0];
                 int width = (Integer) n[1];
                 ComputationGraph net = Models.build(new ModelSpec(arch, width, in[0], in[1], in[2], 10, 1));
+                BatchStatsHelper.install(net); // as Trainer does
                 INDArray x = Nd4j.rand(DataType.FLOAT, batch, in[0], in[1], in[2]);
                 INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
                 for (int i = 0; i < batch; i++) y.putScalar(i, i % 10, 1f);

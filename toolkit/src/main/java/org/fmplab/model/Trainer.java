@@ -131,6 +131,7 @@ public final class Trainer {
         // The cosine schedule counts iterations from the config: start this run at 0.
         net.getConfiguration().setIterationCount(0);
         net.getConfiguration().setEpochCount(0);
+        BatchStatsHelper.install(net);
         return net;
     }
 
