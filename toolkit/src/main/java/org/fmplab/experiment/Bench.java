@@ -10,7 +10,8 @@ import java.util.Set;
 final class Bench {
     static final String USAGE = """
             usage: ./fmplab bench WHAT [options]
-              train   [--steps N] [--vs-pytorch]   training img/s of SmallCNN and PreActResNet-18 (w16, w64)
+              train   [--steps N] [--vs-pytorch] [--vs-dl4j-batchnorm]
+                                                    training img/s of SmallCNN and PreActResNet-18 (w16, w64)
               fmp     [--vs-pytorch]               FMP ranking channels/s: fast path vs reference (vs PyTorch)
               attacks [--attacks a,b] [--epochs E] ...   attack x CA/ASR/RA/time table on the default
               kernel                                Jupyter kernel start-up and cell round trip
@@ -23,11 +24,12 @@ final class Bench {
         String[] rest = Arrays.copyOfRange(argv, Math.min(1, argv.length), argv.length);
         switch (what) {
             case "train" -> {
-                Args a = new Args(rest, Set.of("vs-pytorch"));
+                Args a = new Args(rest, Set.of("vs-pytorch", "vs-dl4j-batchnorm"));
                 boolean vsPytorch = a.flag("vs-pytorch");
+                boolean vsDl4jBn = a.flag("vs-dl4j-batchnorm");
                 int steps = a.getInt("steps", 8);
                 a.rejectUnknown();
-                TrainBench.run(out, 128, steps, vsPytorch);
+                TrainBench.run(out, 128, steps, vsPytorch, vsDl4jBn);
                 return 0;
             }
             case "fmp" -> {

@@ -17,7 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * {@code ./fmplab bench train}: training throughput (images/s, batch 128, warmed-up JVM) of SmallCNN
  * and PreActResNet-18 (width 16 and 64) on 1×28×28 and 3×32×32 input; with {@code --vs-pytorch} each
- * net is also timed in PyTorch ({@code bench/train_pytorch.py}) right after ours, and the ratio printed.
+ * net is also timed in PyTorch ({@code bench/train_pytorch.py}) right after ours, and the ratio printed;
+ * with {@code --vs-dl4j-batchnorm}, against DL4J's own BatchNorm helper.
  */
 public final class TrainBench {
     /** One measured configuration. */
@@ -29,8 +30,12 @@ public final class TrainBench {
 
     private TrainBench() { }
 
-    /** Measures every net, printing to {@code out}; {@code vsPytorch} adds the PyTorch figure and ratio per net. */
-    public static List<Row> run(PrintStream out, int batch, int steps, boolean vsPytorch) {
+    /**
+     * Measures every net, printing to {@code out}; {@code vsPytorch} adds the PyTorch figure and ratio per
+     * net; {@code vsDl4jBatchNorm} also times a copy of each net on DL4J's own BatchNorm helper (without
+     * {@link BatchStatsHelper}), alternating with ours, and prints the ratio.
+     */
+    public static List<Row> run(PrintStream out, int batch, int steps, boolean vsPytorch, boolean vsDl4jBatchNorm) {
         Backend.Status st = Backend.check();
         out.printf(Locale.ROOT, "backend %s, oneDNN built: %s, layer helpers: %s, conv helper active: %s%n",
                 st.backend(), st.oneDnnBuilt(), st.helpersEnabled(), st.convHelperActive());
@@ -42,27 +47,41 @@ public final class TrainBench {
                 String arch = (String) n[0];
                 int width = (Integer) n[1];
                 ComputationGraph net = Models.build(new ModelSpec(arch, width, in[0], in[1], in[2], 10, 1));
+                ComputationGraph dl4jBn = vsDl4jBatchNorm ? net.clone() : null;
                 BatchStatsHelper.install(net); // as Trainer does
                 INDArray x = Nd4j.rand(DataType.FLOAT, batch, in[0], in[1], in[2]);
                 INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
                 for (int i = 0; i < batch; i++) y.putScalar(i, i % 10, 1f);
                 DataSet ds = new DataSet(x, y);
-                int warm = 3;
                 int s = arch.equals(ModelSpec.PREACT_RESNET18) && width == 64 ? Math.max(2, steps / 3) : steps;
-                for (int i = 0; i < warm; i++) net.fit(ds);
-                long t0 = System.nanoTime();
-                for (int i = 0; i < s; i++) net.fit(ds);
-                double sec = (System.nanoTime() - t0) / 1e9;
-                Row r = new Row(arch, width, in[0] + "x" + in[1] + "x" + in[2], s * batch / sec);
+                String input = in[0] + "x" + in[1] + "x" + in[2];
+                Row r = new Row(arch, width, input, batch / secondsPerStep(net, ds, s));
+                if (dl4jBn != null) {
+                    // Alternate the two so that both see the same drift in this machine's speed.
+                    double plain = batch / secondsPerStep(dl4jBn, ds, s);
+                    double ours = batch / secondsPerStep(net, ds, s);
+                    plain = (plain + batch / secondsPerStep(dl4jBn, ds, s)) / 2;
+                    r = new Row(arch, width, input, (r.imagesPerSecond() + ours) / 2);
+                    out.printf(Locale.ROOT, "%-16s width %-3d %-8s BatchNorm statistics: ours %8.1f img/s, DL4J's %8.1f img/s, ratio %.2fx%n",
+                            arch, width, input, r.imagesPerSecond(), plain, r.imagesPerSecond() / plain);
+                }
                 rows.add(r);
                 out.printf(Locale.ROOT, "%-16s width %-3d %-8s %8.1f img/s  (%.0f ms/step)%n", arch, width, r.input(),
-                        r.imagesPerSecond(), 1000 * sec / s);
+                        r.imagesPerSecond(), 1000.0 * batch / r.imagesPerSecond());
                 release();
                 // PyTorch right after the same net: this machine's speed drifts over minutes.
                 if (vsPytorch) PytorchBench.compareTraining(out, r, steps);
             }
         }
         return rows;
+    }
+
+    // Seconds per training step after 3 warm-up steps.
+    private static double secondsPerStep(ComputationGraph net, DataSet ds, int steps) {
+        for (int i = 0; i < 3; i++) net.fit(ds);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++) net.fit(ds);
+        return (System.nanoTime() - t0) / 1e9 / steps;
     }
 
     // Each net is measured from a clean slate, as a single training run would see it, not after the
