@@ -1,7 +1,9 @@
 package org.fmplab.defense;
 
+import java.util.SplittableRandom;
 import org.fmplab.data.ImageDataset;
 import org.fmplab.data.Subsets;
+import org.fmplab.model.SeededInit;
 import org.fmplab.progress.ProgressTracker;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -65,9 +67,9 @@ public final class TriggerReverser {
 
     Trigger reverse(InputGradient net, ImageDataset clean, int target, long seed, ProgressTracker tracker) {
         int c = clean.channels(), h = clean.height(), w = clean.width(), k = clean.numClasses();
-        Nd4j.getRandom().setSeed(seed);
-        INDArray rm = atanh(Nd4j.rand(DataType.FLOAT, 1, 1, h, w));
-        INDArray rp = atanh(Nd4j.rand(DataType.FLOAT, 1, c, h, w));
+        SplittableRandom init = new SplittableRandom(seed);
+        INDArray rm = atanh(SeededInit.uniform(init, 1, 1, h, w));
+        INDArray rp = atanh(SeededInit.uniform(init, 1, c, h, w));
         Adam am = new Adam(rm, config.lr(), 0.5, 0.9);
         Adam ap = new Adam(rp, config.lr(), 0.5, 0.9);
         int batch = Math.min(config.batch(), clean.size());

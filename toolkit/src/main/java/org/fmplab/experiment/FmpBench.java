@@ -13,9 +13,8 @@ import org.fmplab.model.FeatureMapLayer;
 import org.fmplab.model.FeatureMapLayers;
 import org.fmplab.model.ModelSpec;
 import org.fmplab.model.Models;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.fmplab.model.SeededInit;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code ./fmplab bench fmp [--vs-pytorch] [--sample F] [--probe B] [--batched K]}: FMP ranking speed
@@ -86,8 +85,7 @@ public final class FmpBench {
         int c = (Integer) n[3];
         int hw = (Integer) n[4];
         ComputationGraph net = Models.build(new ModelSpec((String) n[1], (Integer) n[2], c, hw, hw, 10, 1));
-        Nd4j.getRandom().setSeed(1);
-        INDArray x = Nd4j.rand(DataType.FLOAT, probe, c, hw, hw);
+        INDArray x = SeededInit.uniform(new java.util.SplittableRandom(1), probe, c, hw, hw);
         int[] labels = new int[probe];
         for (int i = 0; i < probe; i++) labels[i] = i % 10;
         List<FeatureMapLayer> layers = FeatureMapLayers.of(net);

@@ -9,6 +9,7 @@ import org.fmplab.model.Backend;
 import org.fmplab.model.BatchStatsHelper;
 import org.fmplab.model.ModelSpec;
 import org.fmplab.model.Models;
+import org.fmplab.model.SeededInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -49,7 +50,7 @@ public final class TrainBench {
                 ComputationGraph net = Models.build(new ModelSpec(arch, width, in[0], in[1], in[2], 10, 1));
                 ComputationGraph dl4jBn = vsDl4jBatchNorm ? net.clone() : null;
                 BatchStatsHelper.install(net); // as Trainer does
-                INDArray x = Nd4j.rand(DataType.FLOAT, batch, in[0], in[1], in[2]);
+                INDArray x = SeededInit.uniform(new java.util.SplittableRandom(1), batch, in[0], in[1], in[2]);
                 INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
                 for (int i = 0; i < batch; i++) y.putScalar(i, i % 10, 1f);
                 DataSet ds = new DataSet(x, y);

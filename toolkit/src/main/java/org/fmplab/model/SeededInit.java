@@ -1,6 +1,8 @@
 package org.fmplab.model;
 
+import java.util.Arrays;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -17,12 +19,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * Weight initialisation that really follows the seed. In this build (DL4J / ND4J 1.0.0-M2.1, CPU) two
  * networks built from the same seeded configuration get different weights: four {@code Models.build}
  * calls with seed 0 in one JVM gave four parameter sets, also with {@code Nd4j.getRandom().setSeed(0)}
- * right before {@code init()}, although {@code Nd4j.rand} itself repeats after {@code setSeed} (cause
- * inside DL4J's init not traced). So after
+ * right before {@code init()}. ND4J's own random arrays do not follow the seed either: {@code Nd4j.rand}
+ * right after {@code Nd4j.getRandom().setSeed(0)} gave a different [1, 3, 32, 32] array on each call and in
+ * each JVM (measured 2026-11-27). So after
  * DL4J's {@code init()} every weight matrix is redrawn here from {@link java.util.Random} with the
  * layer's own scheme (He: N(0, 2/fan-in); Xavier: N(0, 2/(fan-in + fan-out))). Biases and BatchNorm
  * parameters are constants and keep DL4J's values. Used by {@link Models} and for the attacks' own
- * networks (Input-aware, SSBA-lite, the LF/LC surrogate).
+ * networks (Input-aware, SSBA-lite, the LF/LC surrogate). {@link #uniform} is the seeded replacement for
+ * {@code Nd4j.rand}.
  */
 public final class SeededInit {
     private SeededInit() { }
@@ -42,6 +46,16 @@ public final class SeededInit {
     public static MultiLayerNetwork apply(MultiLayerNetwork net, long seed) {
         redraw(net.getLayers(), seed);
         return net;
+    }
+
+    /** An array of the given shape with values drawn uniformly from [0, 1) by {@code rng} (unlike {@code Nd4j.rand}, repeatable). */
+    public static INDArray uniform(SplittableRandom rng, long... shape) {
+        long n = 1;
+        for (long d : shape) n = Math.multiplyExact(n, d);
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("too many values for one array: " + Arrays.toString(shape));
+        float[] v = new float[(int) n];
+        for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextDouble();
+        return Nd4j.create(v, shape, 'c');
     }
 
     private static void redraw(Layer[] layers, long seed) {

@@ -29,6 +29,19 @@ class ModelsTest {
     }
 
     @Test
+    void seededUniformArraysRepeatWhereNd4jRandDoesNot() {
+        INDArray a = SeededInit.uniform(new java.util.SplittableRandom(5), 2, 3, 32, 32);
+        Nd4j.rand(DataType.FLOAT, 100); // other random work in between must not matter
+        assertEquals(a, SeededInit.uniform(new java.util.SplittableRandom(5), 2, 3, 32, 32));
+        assertArrayEquals(new long[] {2, 3, 32, 32}, a.shape());
+        assertTrue(a.minNumber().doubleValue() >= 0 && a.maxNumber().doubleValue() < 1, "values in [0, 1)");
+        assertEquals(0.5, a.meanNumber().doubleValue(), 0.02);
+        assertTrue(a.sub(SeededInit.uniform(new java.util.SplittableRandom(6), 2, 3, 32, 32)).amaxNumber().doubleValue() > 0.5,
+                "another seed, other values");
+        assertThrows(IllegalArgumentException.class, () -> SeededInit.uniform(new java.util.SplittableRandom(5), 1 << 16, 1 << 16));
+    }
+
+    @Test
     void theSameSeedGivesTheSameWeightsInOneJvm() {
         // DL4J's own init does not (ND4J M2.1): SeededInit redraws the weights from the seed.
         for (String arch : ModelSpec.ARCHITECTURES) {
