@@ -56,16 +56,16 @@ public final class TrainBench {
                 DataSet ds = new DataSet(x, y);
                 int s = arch.equals(ModelSpec.PREACT_RESNET18) && width == 64 ? Math.max(2, steps / 3) : steps;
                 String input = in[0] + "x" + in[1] + "x" + in[2];
-                Row r = new Row(arch, width, input, batch / secondsPerStep(net, ds, s));
+                double ours = batch / secondsPerStep(net, ds, s);
                 if (dl4jBn != null) {
-                    // Alternate the two so that both see the same drift in this machine's speed.
+                    // Alternate the two (ours, DL4J's, ours, DL4J's) so both see this machine's speed drift.
                     double plain = batch / secondsPerStep(dl4jBn, ds, s);
-                    double ours = batch / secondsPerStep(net, ds, s);
+                    ours = (ours + batch / secondsPerStep(net, ds, s)) / 2;
                     plain = (plain + batch / secondsPerStep(dl4jBn, ds, s)) / 2;
-                    r = new Row(arch, width, input, (r.imagesPerSecond() + ours) / 2);
                     out.printf(Locale.ROOT, "%-16s width %-3d %-8s BatchNorm statistics: ours %8.1f img/s, DL4J's %8.1f img/s, ratio %.2fx%n",
-                            arch, width, input, r.imagesPerSecond(), plain, r.imagesPerSecond() / plain);
+                            arch, width, input, ours, plain, ours / plain);
                 }
+                Row r = new Row(arch, width, input, ours);
                 rows.add(r);
                 out.printf(Locale.ROOT, "%-16s width %-3d %-8s %8.1f img/s  (%.0f ms/step)%n", arch, width, r.input(),
                         r.imagesPerSecond(), 1000.0 * batch / r.imagesPerSecond());
