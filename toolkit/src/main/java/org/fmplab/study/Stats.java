@@ -43,11 +43,14 @@ public final class Stats {
     /** The outcome of a paired test: its p-value, the method ("wilcoxon-exact", ...) and the pairs it used. */
     public record Test(double p, String method, int n) { }
 
+    /** The mean, with one correcting pass so that n equal values give that value back exactly; NaN for none. */
     public static double mean(double[] x) {
         if (x.length == 0) return Double.NaN;
         double s = 0;
         for (double v : x) s += v;
-        return s / x.length;
+        double m = s / x.length, r = 0;
+        for (double v : x) r += v - m;
+        return m + r / x.length;
     }
 
     /** Sample standard deviation (divisor n − 1); NaN for n &lt; 2. */
