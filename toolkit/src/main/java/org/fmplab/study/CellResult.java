@@ -1,5 +1,10 @@
 package org.fmplab.study;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -73,6 +78,28 @@ public record CellResult(String dataset, String attack, String defense, String v
         return new CellResult(f.get(0), f.get(1), f.get(2), f.get(3), f.get(4), Long.parseLong(f.get(5)), Integer.parseInt(f.get(6)),
                 f.get(7), Csv.parseNum(f.get(8)), Csv.parseNum(f.get(9)), Csv.parseNum(f.get(10)), Csv.parseNum(f.get(11)),
                 Csv.parseNum(f.get(12)));
+    }
+
+    /** Reads a cells.csv (header {@value #CSV_HEADER}, then rows from {@link #toCsvRow}); blank lines are skipped. */
+    public static List<CellResult> readCsv(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (lines.isEmpty() || !lines.get(0).equals(CSV_HEADER))
+            throw new IllegalArgumentException(file + ": first line must be the header " + CSV_HEADER);
+        List<CellResult> out = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) continue;
+            try {
+                out.add(fromCsvRow(lines.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     private static final Pattern PER_CHANNELS = Pattern.compile("C/(\\d+)");

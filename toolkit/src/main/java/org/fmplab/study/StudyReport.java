@@ -281,8 +281,8 @@ public final class StudyReport {
         seeds.forEach((m, ss) -> models.append(models.length() == 0 ? "" : "; ").append(m).append(": ").append(ss.size()).append(" seeds"));
         IntSummaryStatistics k = s.stream().filter(r -> r.key().defense().equals(CellResult.RANDOM))
                 .flatMapToInt(r -> java.util.stream.IntStream.of(r.minDraws(), r.maxDraws())).summaryStatistics();
-        String draws = k.getCount() == 0 ? "no random controls"
-                : "random controls: K = " + (k.getMin() == k.getMax() ? k.getMin() : k.getMin() + "–" + k.getMax())
+        String draws = k.getCount() == 0 ? "No random controls"
+                : "Random controls: K = " + (k.getMin() == k.getMax() ? k.getMin() : k.getMin() + "–" + k.getMax())
                         + " draws per model, averaged within each seed before anything else (a control is an estimate, not a draw)";
         return String.format(Locale.ROOT, "Backdoored models (dataset × attack × seed): %s. %s. "
                 + "Per cell: mean and %.0f%% confidence interval over seeds by Student's t with n − 1 degrees of freedom "

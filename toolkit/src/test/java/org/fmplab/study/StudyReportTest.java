@@ -83,6 +83,8 @@ class StudyReportTest {
         assertEquals(2 * 3 * (1 + 2 * 2 * (1 + 1 + K + 1)), cells.size());
         assertEquals("none", cells.get(0).get("defense")); // sorted: the undefended model first
         assertEquals("", cells.get(0).get("der"));
+        List<CellResult> back = CellResult.readCsv(dir.resolve("cells.csv"));
+        assertEquals(report.cells(), back); // exact round trip, in ORDER
 
         List<Map<String, String>> summary = read(dir.resolve("summary.csv"),
                 "dataset,attack,defense,variant,size,stage,n,ca_mean,ca_ci_low,ca_ci_high,asr_mean,asr_ci_low,asr_ci_high,der_mean");
