@@ -64,7 +64,8 @@ public final class Study {
     public record Cell(String defense, StudySpec.Method method, String size, int draw, boolean fineTune) {
         /** The variant label of the cell's rows. */
         public String variant() {
-            return defense.equals(RANDOM) ? method.toString() : method.label();
+            if (!defense.equals(RANDOM)) return method.label();
+            return method.label().isEmpty() ? method.name() : method.name() + "/" + method.label();  // the controlled method's label
         }
     }
 
