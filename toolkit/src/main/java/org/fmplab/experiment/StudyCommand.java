@@ -104,11 +104,12 @@ public final class StudyCommand {
         return 0;
     }
 
-    /** The study's outputs: the spec it ran (study.json) and the tables and plots of {@link StudyReport}. */
+    /** The study's outputs: the spec it ran (study.json), its description (description.txt) and the tables and plots of {@link StudyReport}. */
     static void write(Study study, List<CellResult> rows, Path dir) {
         try {
             Files.createDirectories(dir);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("study.json").toFile(), study.spec().toMap());
+            Files.writeString(dir.resolve("description.txt"), study.describe() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve("study.json") + ": " + e.getMessage(), e);
         }
