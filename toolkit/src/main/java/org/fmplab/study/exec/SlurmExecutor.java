@@ -213,10 +213,22 @@ public final class SlurmExecutor implements Executor {
             String state = field(line, "JobState");
             String exit = field(line, "ExitCode");
             if (idx == null || state == null) continue;
-            String code = exit == null ? "-1" : exit.substring(0, exit.indexOf(':') < 0 ? exit.length() : exit.indexOf(':'));
+            String code = exit == null ? "-1" : Integer.toString(exitCode(exit));
             for (int i : expand(idx)) m.put(i, new String[] {state, code});
         }
         return m;
+    }
+
+    /** Slurm's "code:signal" as a shell would report it: the code, or 128 + the signal that ended the task. */
+    static int exitCode(String slurmExitCode) {
+        String[] p = slurmExitCode.split(":");
+        try {
+            int code = Integer.parseInt(p[0]);
+            int signal = p.length > 1 ? Integer.parseInt(p[1]) : 0;
+            return signal != 0 ? 128 + signal : code;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static String field(String line, String key) {

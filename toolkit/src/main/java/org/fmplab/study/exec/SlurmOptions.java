@@ -41,7 +41,7 @@ public record SlurmOptions(String partition, String account, String time, int cp
         for (String line : prologue) {
             if (line.contains("\n")) throw new IllegalArgumentException("prologue line '" + line + "' must be one line (repeat --prologue)");
         }
-        if (mem != null && memoryMb(mem) < 512) throw new IllegalArgumentException("mem = " + mem + " must be >= 512M (a task is a JVM with ND4J)");
+        if (mem != null && memoryMb(mem) < 768) throw new IllegalArgumentException("mem = " + mem + " must be >= 768M (a task is a JVM with ND4J)");
     }
 
     /** No settings: the cluster's defaults. */

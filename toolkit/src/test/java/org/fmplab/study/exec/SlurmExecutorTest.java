@@ -97,7 +97,7 @@ class SlurmExecutorTest {
         String text = "JobId=15 ArrayJobId=12 ArrayTaskId=2 JobName=x JobState=CANCELLED Reason=None ExitCode=0:15\n"
                 + "JobId=12 ArrayJobId=12 ArrayTaskId=0 JobName=x JobState=FAILED Reason=NonZeroExitCode ExitCode=1:0\n";
         Map<Integer, String[]> m = SlurmExecutor.parseScontrol(text);
-        assertEquals(List.of("CANCELLED", "0"), List.of(m.get(2)));
+        assertEquals(List.of("CANCELLED", "143"), List.of(m.get(2)));  // 128 + SIGTERM
         assertEquals(List.of("FAILED", "1"), List.of(m.get(0)));
     }
 
