@@ -1,20 +1,14 @@
 package org.fmplab.experiment;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.fmplab.model.EpochStats;
 import org.fmplab.model.ModelIO;
 import org.fmplab.model.TrainResult;
@@ -47,12 +41,12 @@ public final class ModelCache {
      */
     static final Map<String, Integer> ATTACK_REVISIONS = Map.of("wanet", 1, "input-aware", 1);
 
-    private final Path root;
+    private final ArtifactStore store;
 
-    /** A cache in folder {@code root} (created on first write). */
+    /** A cache in the artifact store at {@code root} (created on first write); models live in {@code root/models}. */
     public ModelCache(Path root) {
         if (root == null) throw new IllegalArgumentException("root must not be null");
-        this.root = root;
+        this.store = new ArtifactStore(root);
     }
 
     /** The cache in {@code $FMPLAB_CACHE}, else {@code runs/cache}. */
@@ -62,7 +56,7 @@ public final class ModelCache {
     }
 
     public Path root() {
-        return root;
+        return store.root();
     }
 
     /**
@@ -102,7 +96,12 @@ public final class ModelCache {
 
     /** The folder of {@code c}'s entry (present or not). */
     public Path dir(RunConfig c) {
-        return root.resolve(c.attack() + "-" + c.architecture() + "-" + key(c));
+        return store.path("models", name(c));
+    }
+
+    /** The store name of {@code c}'s model: attack, architecture and {@link #key}. */
+    public static String name(RunConfig c) {
+        return c.attack() + "-" + c.architecture() + "-" + key(c);
     }
 
     /** True if a model for {@code c} is cached. */
@@ -136,8 +135,15 @@ public final class ModelCache {
         return o instanceof Number n ? n : Double.NaN;
     }
 
-    /** Stores {@code trained} as the model of {@code c} (replacing an existing entry). */
+    /**
+     * Stores {@code trained} as the model of {@code c} unless the store has one: written atomically under
+     * the entry's lock, so concurrent processes never see a partial model.
+     */
     public void put(RunConfig c, TrainResult trained) {
+        store.directory("models", name(c), tmp -> ModelIO.save(trained.model(), tmp, metadata(c, trained)));
+    }
+
+    private static Map<String, Object> metadata(RunConfig c, TrainResult trained) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("key", keyFields(c));
         List<Map<String, Object>> history = new ArrayList<>();
@@ -147,38 +153,20 @@ public final class ModelCache {
         meta.put("history", history);
         meta.put("seconds", trained.seconds());
         meta.put("images", trained.images());
-        Path target = dir(c);
-        try {
-            Files.createDirectories(root);
-            Path tmp = Files.createTempDirectory(root, ".tmp-");
-            ModelIO.save(trained.model(), tmp, meta);
-            deleteTree(target);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write cache entry " + target + ": " + e.getMessage(), e);
-        }
+        return meta;
     }
 
     /**
      * The backdoored model of {@code c}: from the cache, or trained on {@code data} (which must come
      * from {@code new Pipeline(c, …).prepareData()}) with {@link Pipeline#trainBackdoored} and cached.
+     * Processes sharing the cache train it once: the others wait for the entry's lock. Either way the model
+     * is read back from the cache, so every caller gets exactly the stored weights.
      */
     public TrainResult backdoored(RunConfig c, Pipeline.Data data, ProgressListener listener) {
-        Optional<TrainResult> cached = get(c);
-        if (cached.isPresent()) return cached.get();
-        TrainResult trained = new Pipeline(c, listener).trainBackdoored(data);
-        put(c, trained);
-        return trained;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-        }
+        store.directory("models", name(c), tmp -> {
+            TrainResult trained = new Pipeline(c, listener).trainBackdoored(data);
+            ModelIO.save(trained.model(), tmp, metadata(c, trained));
+        });
+        return get(c).orElseThrow();
     }
 }

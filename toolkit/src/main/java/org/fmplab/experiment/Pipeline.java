@@ -43,6 +43,10 @@ public final class Pipeline {
         this.listener = listener == null ? ProgressListener.NONE : listener;
     }
 
+    public RunConfig config() {
+        return config;
+    }
+
     /** The data of a run: clean train/test (after limits), the defender's clean subset and the poisoned set. */
     public record Data(ImageDataset train, ImageDataset test, ImageDataset defenderClean, PoisonedDataset poisoned,
                        BackdoorTestSet backdoorTest, Poisoner poisoner) {

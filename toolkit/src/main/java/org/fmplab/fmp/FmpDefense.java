@@ -1,5 +1,7 @@
 package org.fmplab.fmp;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,8 +58,7 @@ public final class FmpDefense implements Defense {
 
     /** Runs every stage and returns the full result (ranking, mask, both models, timings). */
     public FmpResult run(ComputationGraph backdoored, DefenderData data, ProgressListener listener) {
-        config.rank().checkProbeFits(data.clean().size());
-        Ranking ranking = new Ranker(config.rank()).rank(backdoored, data.clean(), data.seed(), listener);
+        Ranking ranking = rank(backdoored, data, listener);
         long t0 = System.nanoTime();
         SizeSearch.Result search = null;
         Selector selector = config.selector();
@@ -66,14 +67,38 @@ public final class FmpDefense implements Defense {
             selector = search.chosen();
         }
         double searchSeconds = (System.nanoTime() - t0) / 1e9;
-        long t1 = System.nanoTime();
         ChannelMask mask = selector == null ? ChannelMask.none(ranking.layers()) : selector.select(ranking);
+        DefenseResult stages = pruneAndFineTune(backdoored, data, mask, true, listener);
+        TrainResult tuned = (TrainResult) stages.details().get("fineTuning");
+        return new FmpResult(config, ranking, search, mask, stages.stages().get(0).model(), tuned.model(), tuned.history(),
+                ranking.seconds(), searchSeconds, stages.stages().get(0).seconds(), tuned.seconds());
+    }
+
+    /** FMP's ranking of {@code backdoored}'s feature maps on the defender's data (no pruning). */
+    public Ranking rank(ComputationGraph backdoored, DefenderData data, ProgressListener listener) {
+        config.rank().checkProbeFits(data.clean().size());
+        return new Ranker(config.rank()).rank(backdoored, data.clean(), data.seed(), listener);
+    }
+
+    /**
+     * FMP's last two steps for any mask — FMP's own, a random control's, an oracle's — so that every
+     * pruning compared with FMP is fine-tuned exactly as FMP is (same recipe, same seed, same data): stage
+     * "pruned", then, when {@code fineTune}, "fine-tuned". Details: {@code mask}, {@code pruned} (count),
+     * {@code prunedPerLayer}, and {@code fineTuning} (the {@link TrainResult}) when fine-tuned.
+     */
+    public DefenseResult pruneAndFineTune(ComputationGraph backdoored, DefenderData data, ChannelMask mask, boolean fineTune,
+                                          ProgressListener listener) {
+        long t0 = System.nanoTime();
         ComputationGraph pruned = Pruner.prune(backdoored, mask);
-        double pruneSeconds = (System.nanoTime() - t1) / 1e9;
-        ProgressTracker.checkInterrupted();
-        TrainResult tuned = config.fineTuner().fineTune(pruned, data.clean(), mask, data.seed() + 2, listener);
-        return new FmpResult(config, ranking, search, mask, pruned, tuned.model(), tuned.history(),
-                ranking.seconds(), searchSeconds, pruneSeconds, tuned.seconds());
+        List<DefenseStage> stages = new ArrayList<>(List.of(new DefenseStage("pruned", pruned, (System.nanoTime() - t0) / 1e9)));
+        Map<String, Object> details = new LinkedHashMap<>(Map.of("mask", mask, "pruned", mask.total(), "prunedPerLayer", mask.countsPerLayer()));
+        if (fineTune) {
+            ProgressTracker.checkInterrupted();
+            TrainResult tuned = config.fineTuner().fineTune(pruned, data.clean(), mask, data.seed() + 2, listener);
+            stages.add(new DefenseStage("fine-tuned", tuned.model(), tuned.seconds()));
+            details.put("fineTuning", tuned);
+        }
+        return new DefenseResult(name(), stages, details);
     }
 
     /**
@@ -82,14 +107,10 @@ public final class FmpDefense implements Defense {
      */
     public DefenseResult randomControl(ComputationGraph backdoored, DefenderData data, FmpResult fmp, long seed,
                                        ProgressListener listener) {
-        long t0 = System.nanoTime();
-        ChannelMask mask = fmp.mask().randomLike(seed);
-        ComputationGraph pruned = Pruner.prune(backdoored, mask);
-        double pruneSeconds = (System.nanoTime() - t0) / 1e9;
-        TrainResult tuned = config.fineTuner().fineTune(pruned, data.clean(), mask, data.seed() + 2, listener);
-        return new DefenseResult("fmp-random-control", List.of(
-                new DefenseStage("pruned", pruned, pruneSeconds),
-                new DefenseStage("fine-tuned", tuned.model(), tuned.seconds())),
-                Map.of("mask", mask, "pruned", mask.total(), "prunedPerLayer", mask.countsPerLayer(), "seed", seed));
+        DefenseResult r = pruneAndFineTune(backdoored, data, fmp.mask().randomLike(seed), true, listener);
+        Map<String, Object> details = new LinkedHashMap<>(r.details());
+        details.remove("fineTuning");
+        details.put("seed", seed);
+        return new DefenseResult("fmp-random-control", r.stages(), details);
     }
 }

@@ -1,0 +1,308 @@
+package org.fmplab.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.fmplab.defense.api.DefenderData;
+import org.fmplab.defense.api.Defense;
+import org.fmplab.defense.api.DefenseResult;
+import org.fmplab.defense.api.DefenseStage;
+import org.fmplab.fmp.Coverage;
+import org.fmplab.fmp.FmpDefense;
+import org.fmplab.fmp.Ranking;
+import org.fmplab.fmp.Selector;
+import org.fmplab.metrics.Evaluator;
+import org.fmplab.metrics.Scores;
+import org.fmplab.model.FeatureMapLayer;
+import org.fmplab.model.FeatureMapLayers;
+import org.fmplab.progress.ProgressListener;
+import org.fmplab.progress.ProgressTracker;
+import org.fmplab.prune.ChannelMask;
+import org.fmplab.study.CellResult;
+
+/**
+ * Runs a {@link StudySpec}: each task (one backdoored model: dataset × attack × seed) is trained once into
+ * the {@link ArtifactStore}, then every missing cell of it is computed and stored: the undefended model,
+ * each defense (pruning defenses at every size, with their random control drawn K times), and the analysis
+ * lines. Every cell is an artifact keyed by what determines it, so a study resumes after any interruption
+ * ({@code kill -9} included) without redoing a finished cell, several processes (local jobs, Slurm array
+ * tasks) can share one store, and {@link #rows()} collects the long table the report is built from.
+ *
+ * <p>Fairness: FMP's pruned models, its random controls and the oracle's are all finished by
+ * {@link FmpDefense#pruneAndFineTune} of the same FMP configuration — same fine-tuning recipe, seed and
+ * data — so a control differs from the method it controls for only in which maps it prunes.
+ */
+public final class Study {
+    /** Revision of the study's cell computation: bump when a cell's meaning changes (it is part of every key). */
+    static final int CELL_REVISION = 1;
+    /** Undefended model's defense label. */
+    public static final String NONE = "none";
+    /** Random control's defense label (its variant names the controlled method). */
+    public static final String RANDOM = "random";
+
+    private final StudySpec spec;
+    private final ArtifactStore store;
+
+    /** One backdoored model and its cells. */
+    public record Task(int index, String dataset, StudySpec.Method attack, long seed) {
+        public String label() {
+            return dataset + "/" + attack + "/seed " + seed;
+        }
+    }
+
+    /** One cell of a task: a defense (or control, oracle, "none") with its variant, size and draw. */
+    public record Cell(String defense, StudySpec.Method method, String size, int draw, boolean fineTune) {
+        /** The variant label of the cell's rows. */
+        public String variant() {
+            return defense.equals(RANDOM) ? method.toString() : method.label();
+        }
+    }
+
+    public Study(StudySpec spec, ArtifactStore store) {
+        this.spec = spec;
+        this.store = store;
+    }
+
+    public StudySpec spec() {
+        return spec;
+    }
+
+    /** The tasks in a fixed order (dataset, attack, seed): the index is stable for a given spec. */
+    public List<Task> tasks() {
+        List<Task> out = new ArrayList<>();
+        for (String d : spec.datasets()) {
+            for (StudySpec.Method a : spec.attacks()) {
+                for (long s : spec.seeds()) out.add(new Task(out.size(), d, a, s));
+            }
+        }
+        return out;
+    }
+
+    /** Every cell of a task, in the order they are run. */
+    public List<Cell> cells() {
+        List<Cell> out = new ArrayList<>();
+        out.add(new Cell(NONE, StudySpec.Method.parse(NONE), "", 0, false));
+        for (StudySpec.Method d : spec.defenses()) {
+            if (!StudySpec.PRUNING.contains(d.name())) {
+                out.add(new Cell(d.name(), d, "", 0, false));
+                continue;
+            }
+            List<String> sizes = spec.sizes().isEmpty() ? List.of("") : spec.sizes();
+            for (String size : sizes) {
+                boolean ft = size.isEmpty() || spec.fineTuneSizes().contains(size);
+                out.add(new Cell(d.name(), d, size, 0, ft));
+                for (int k = 0; k < spec.controlDraws(); k++) out.add(new Cell(RANDOM, d, size, k, ft));
+            }
+        }
+        for (String a : spec.analyses()) {
+            for (String size : spec.sizes()) out.add(new Cell(a, StudySpec.Method.parse(a), size, 0, spec.fineTuneSizes().contains(size)));
+        }
+        return out;
+    }
+
+    /** Number of cells of the whole study. */
+    public int cellCount() {
+        return tasks().size() * cells().size();
+    }
+
+    /** True when every cell of {@code t} is in the store. */
+    public boolean isDone(Task t) {
+        RunConfig c = config(t);
+        return cells().stream().allMatch(cell -> store.exists("cells", cellKey(c, cell)));
+    }
+
+    /** Finished cells of the whole study (for progress). */
+    public int doneCells() {
+        int n = 0;
+        for (Task t : tasks()) {
+            RunConfig c = config(t);
+            for (Cell cell : cells()) if (store.exists("cells", cellKey(c, cell))) n++;
+        }
+        return n;
+    }
+
+    RunConfig config(Task t) {
+        return spec.runConfig(t.dataset(), t.attack(), t.seed());
+    }
+
+    /** The store key of a cell: the model's key and everything the cell's computation depends on. */
+    static String cellKey(RunConfig c, Cell cell) {
+        Map<String, Object> m = new TreeMap<>();
+        m.put("model", ModelCache.name(c));
+        m.put("testLimit", c.testLimit());
+        m.put("defenderFraction", c.defenderFraction());
+        m.put("defense", cell.defense());
+        m.put("method", cell.method().name());
+        m.put("params", new TreeMap<>(cell.method().params()));
+        m.put("size", cell.size());
+        m.put("draw", cell.draw());
+        m.put("fineTune", cell.fineTune());
+        m.put("revision", CELL_REVISION);
+        m.put("defenseRevision", CompareCache.DEFENSE_REVISIONS.getOrDefault(cell.method().name(), 1));
+        return cell.defense() + "-" + ArtifactStore.key(m);
+    }
+
+    /** A stored cell: its stages' scores and the details worth keeping (plain values only). */
+    public record StoredCell(List<StoredStage> stages, Map<String, Object> details) {
+        public StoredCell {
+            stages = List.copyOf(stages);
+            details = details == null ? Map.of() : Map.copyOf(details);
+        }
+    }
+
+    /** One stage of a stored cell. */
+    public record StoredStage(String stage, double ca, double asr, double ra, double seconds) { }
+
+    /**
+     * Runs every missing cell of {@code t} (training its model first if the store has none). Cells another
+     * process is computing are waited for, not recomputed.
+     */
+    public void runTask(Task t, ProgressListener listener) {
+        runTask(t, listener, null);
+    }
+
+    /** Runs every missing cell of every task in this process, with one progress bar for the study. */
+    public void runAll(ProgressListener listener) {
+        int missing = cellCount() - doneCells();
+        ProgressTracker bar = new ProgressTracker(listener == null ? ProgressListener.NONE : listener, "study", "cell", Math.max(1, missing));
+        for (Task t : tasks()) runTask(t, listener, bar);
+    }
+
+    private void runTask(Task t, ProgressListener listener, ProgressTracker studyBar) {
+        ProgressListener l = listener == null ? ProgressListener.NONE : listener;
+        RunConfig c = config(t);
+        List<Cell> missing = cells().stream().filter(cell -> !store.exists("cells", cellKey(c, cell))).toList();
+        if (missing.isEmpty()) return;
+        store.sweepTemporaries("cells");
+        Pipeline.Data data = new Pipeline(c, l).prepareData();
+        // Cached or fresh, the model is read back from the store, so every process sees the same weights.
+        ComputationGraph model = new ModelCache(store.root()).backdoored(c, data, l).model();
+        Evaluator eval = data.evaluator();
+        DefenderData defender = new DefenderData(data.defenderClean(), Pipeline.defenseSeed(c));
+        Map<String, Ranking> rankings = new LinkedHashMap<>();
+        Coverage.Tac[] tac = new Coverage.Tac[1];
+        ProgressTracker bar = studyBar != null ? studyBar : new ProgressTracker(l, "study task " + t.index(), "cell", missing.size());
+        for (Cell cell : missing) {
+            store.json("cells", cellKey(c, cell), StoredCell.class, () -> compute(cell, model, data, defender, eval, rankings, tac, l));
+            bar.step(1, Map.of());
+        }
+    }
+
+    private StoredCell compute(Cell cell, ComputationGraph model, Pipeline.Data data, DefenderData defender, Evaluator eval,
+                               Map<String, Ranking> rankings, Coverage.Tac[] tac, ProgressListener l) {
+        long t0 = System.nanoTime();
+        if (cell.defense().equals(NONE)) {
+            return new StoredCell(List.of(stage("backdoored", eval.evaluate(model), 0)), Map.of());
+        }
+        if (cell.defense().equals(StudySpec.TAC_ORACLE)) {
+            FmpDefense finisher = fmp(firstPruning());
+            if (tac[0] == null) tac[0] = Coverage.tac(model, data.defenderClean(), data.poisoner().attack(), 256, defender.seed(), l);
+            ChannelMask mask = Coverage.topPerLayer(tac[0], sizedMask(model, cell.size()));
+            return stored(finisher.pruneAndFineTune(model, defender, mask, cell.fineTune(), l), eval, t0);
+        }
+        if (!StudySpec.PRUNING.contains(cell.method().name())) {
+            Defense d = Defenses.create(cell.method().name(), cell.method().params());
+            return stored(d.defend(model, defender, l), eval, t0);
+        }
+        FmpDefense fmp = fmp(cell.method());
+        ChannelMask mask;
+        if (cell.defense().equals(RANDOM) && !cell.size().isEmpty()) {
+            mask = sizedMask(model, cell.size()).randomLike(controlSeed(defender, cell.draw()));
+        } else {
+            Ranking ranking = rankings.computeIfAbsent(cell.method().toString(), k -> fmp.rank(model, defender, l));
+            Selector selector = cell.size().isEmpty() ? fmp.config().selector() : new Selector.Divisor(StudySpec.divisor(cell.size()));
+            if (selector == null) throw new IllegalArgumentException(cell.method() + ": a study needs sizes or a fixed selector (no size search)");
+            mask = selector.select(ranking);
+            if (cell.defense().equals(RANDOM)) mask = mask.randomLike(controlSeed(defender, cell.draw()));
+        }
+        return stored(fmp.pruneAndFineTune(model, defender, mask, cell.fineTune(), l), eval, t0);
+    }
+
+    /** The seed of random-control draw {@code k}: draw 0 is the run's own control ({@link Pipeline#controlSeed}). */
+    static long controlSeed(DefenderData defender, int draw) {
+        return defender.seed() + 1 + 1_000_003L * draw;
+    }
+
+    private StudySpec.Method firstPruning() {
+        return spec.defenses().stream().filter(d -> StudySpec.PRUNING.contains(d.name())).findFirst()
+                .orElse(StudySpec.Method.parse("fmp"));
+    }
+
+    private static FmpDefense fmp(StudySpec.Method m) {
+        return (FmpDefense) Defenses.create(m.name(), m.params());
+    }
+
+    /** A mask of ⌊C/d⌋ maps per layer (which maps does not matter: only the counts are used). */
+    private static ChannelMask sizedMask(ComputationGraph model, String size) {
+        int d = StudySpec.divisor(size);
+        List<FeatureMapLayer> layers = FeatureMapLayers.of(model);
+        ChannelMask m = ChannelMask.none(layers);
+        for (FeatureMapLayer layer : layers) {
+            int k = layer.channels() / d;
+            if (k >= layer.channels()) throw new IllegalArgumentException("size " + size + " would prune every map of " + layer.name());
+            int[] first = new int[k];
+            for (int i = 0; i < k; i++) first[i] = i;
+            m = m.with(layer.name(), first);
+        }
+        return m;
+    }
+
+    private static StoredCell stored(DefenseResult r, Evaluator eval, long t0) {
+        List<StoredStage> stages = new ArrayList<>();
+        double total = (System.nanoTime() - t0) / 1e9;
+        for (DefenseStage s : r.stages()) stages.add(stage(s.name(), eval.evaluate(s.model()), s.seconds()));
+        Map<String, Object> details = new LinkedHashMap<>();
+        r.details().forEach((k, v) -> {
+            if (v instanceof Number || v instanceof String || v instanceof Boolean) details.put(k, v);
+            else if (v instanceof Map<?, ?> map && map.values().stream().allMatch(x -> x instanceof Number)) details.put(k, new TreeMap<>(map));
+        });
+        details.put("seconds", total);
+        return new StoredCell(stages, details);
+    }
+
+    private static StoredStage stage(String name, Scores s, double seconds) {
+        return new StoredStage(name, s.ca(), s.asr(), s.ra(), seconds);
+    }
+
+    /**
+     * The study's long table from the store: one row per task, cell, control draw and stage, for the cells
+     * present (a partial study gives a partial table). DER is against the same model's undefended scores.
+     */
+    public List<CellResult> rows() {
+        List<CellResult> out = new ArrayList<>();
+        for (Task t : tasks()) {
+            RunConfig c = config(t);
+            StoredCell none = store.readJson("cells", cellKey(c, cells().get(0)), StoredCell.class);
+            Scores before = none == null ? null : scores(none.stages().get(0));
+            for (Cell cell : cells()) {
+                StoredCell sc = store.readJson("cells", cellKey(c, cell), StoredCell.class);
+                if (sc == null) continue;
+                for (StoredStage s : sc.stages()) {
+                    double der = before == null || cell.defense().equals(NONE) ? Double.NaN : scores(s).derFrom(before);
+                    out.add(new CellResult(t.dataset(), t.attack().toString(), cell.defense(), cell.variant(), cell.size(), t.seed(),
+                            cell.draw(), s.stage(), s.ca(), s.asr(), s.ra(), der, s.seconds()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Scores scores(StoredStage s) {
+        return new Scores(s.ca(), s.asr(), s.ra());
+    }
+
+    /** One line about the study for reports. */
+    public String describe() {
+        RunConfig b = spec.base();
+        return String.format(Locale.ROOT, "Study '%s': %s; attacks %s; seeds %s; %s width %d, %d training images (%.0f%% poisoned), "
+                        + "%s test images, %d epochs; defender subset %.0f%%; defenses %s; sizes %s (fine-tuned at %s); "
+                        + "random control: %d draws per model and size; analyses %s.",
+                spec.name(), spec.datasets(), spec.attacks(), spec.seeds(), b.architecture(), b.effectiveWidth(), b.trainLimit(),
+                100 * b.poisonRate(), b.testLimit() == 0 ? "all" : Integer.toString(b.testLimit()), b.epochs(),
+                100 * b.defenderFraction(), spec.defenses(), spec.sizes(), spec.fineTuneSizes(), spec.controlDraws(), spec.analyses());
+    }
+}

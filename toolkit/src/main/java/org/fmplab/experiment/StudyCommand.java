@@ -1,0 +1,117 @@
+package org.fmplab.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.fmplab.study.CellResult;
+import org.fmplab.study.StudyReport;
+
+/**
+ * {@code ./fmplab study}: runs a {@link StudySpec} (a JSON file and/or flags with the same names) into an
+ * {@link ArtifactStore}, then writes the study's tables and plots. {@code --task I} runs one task (one
+ * backdoored model with its cells) and {@code --list-tasks} lists them, so executors (local jobs, a Slurm
+ * job array) can run tasks in parallel processes that share the store; {@code --aggregate} only writes the
+ * outputs from what the store holds.
+ */
+public final class StudyCommand {
+    private StudyCommand() { }
+
+    static final String HELP = """
+            usage: ./fmplab study [--spec FILE.json] [options]   seeds x attacks x defenses x sizes, with paired statistics
+              --spec FILE       the study as JSON; keys are the flags below without "--" (lists as JSON arrays)
+              --quick           a small study that runs in minutes (SmallCNN width 8, BadNets, 2 seeds, FMP vs K=3
+                                random draws vs the TAC oracle at C/8 and C/4, fine-tuned at C/4)
+              --out DIR         output folder (default runs/study-NAME): cells.csv, summary.csv, paired.csv,
+                                summary.md, summary.html, plots, study.json
+              --store DIR       artifact store (default DIR/store); share one store between studies and machines
+              --list-tasks      print "index<TAB>label<TAB>done|missing" for every task and exit
+              --task I          run task I only (one backdoored model and its cells), then exit
+              --aggregate       write the outputs from the store without running anything
+            study keys (flags or spec keys):
+              --name N  --datasets a,b  --attacks badnets,blended(alpha=0.2)  --seeds 0-7 or 0,1,2
+              --defenses fmp,fmp(epsilon=0.0314),ft  --sizes C/32,C/16,C/8,C/4  --fine-tune-sizes C/16,C/8
+              --control-draws K (random-control draws per model and size, default 5)  --analyses tac-oracle
+              --model, --width, --train-limit, --test-limit, --epochs, --batch, --lr, --rate, --target,
+              --defender-fraction   the backdoored models' settings, as for ./fmplab run
+            Methods take parameters in parentheses, separated by ";": fmp(epsilon=0.0314;steps=5).
+            """;
+
+    /** The default study: the main job's default, BadNets on 8 seeds, FMP vs its random control (K = 5) vs the oracle. */
+    static StudySpec defaults() {
+        RunConfig base = RunConfig.defaults().withDefense("none", Map.of(), RunConfig.defaults().defenderFraction());
+        return new StudySpec("default", base, List.of(base.dataset()), List.of(StudySpec.Method.parse("badnets")),
+                List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), List.of(StudySpec.Method.parse("fmp")),
+                List.of("C/32", "C/16", "C/8", "C/4"), List.of("C/16", "C/8"), 5, List.of(StudySpec.TAC_ORACLE));
+    }
+
+    public static int main(String[] argv, PrintStream out) {
+        Args a = new Args(argv, Set.of("quick", "help", "list-tasks", "aggregate"));
+        if (a.flag("help")) {
+            out.println(HELP);
+            return 0;
+        }
+        StudySpec spec = a.flag("quick") ? StudySpec.quick() : defaults();
+        String file = a.get("spec", null);
+        if (file != null) spec = StudySpec.read(Path.of(file), spec);
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (String k : StudySpec.KEYS) {
+            String v = a.get(k, null);
+            if (v != null) flags.put(k, v);
+        }
+        spec = StudySpec.with(spec, flags, "");
+        Path dir = Path.of(a.get("out", "runs/study-" + spec.name()));
+        Path storeDir = Path.of(a.get("store", dir.resolve("store").toString()));
+        String task = a.get("task", null);
+        boolean list = a.flag("list-tasks");
+        boolean aggregateOnly = a.flag("aggregate");
+        a.rejectUnknown();
+
+        Study study = new Study(spec, new ArtifactStore(storeDir));
+        List<Study.Task> tasks = study.tasks();
+        if (list) {
+            for (Study.Task t : tasks) out.println(t.index() + "\t" + t.label() + "\t" + (study.isDone(t) ? "done" : "missing"));
+            return 0;
+        }
+        long t0 = System.nanoTime();
+        if (task != null) {
+            int i;
+            try {
+                i = Integer.parseInt(task.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--task = '" + task + "' is not an integer");
+            }
+            if (i < 0 || i >= tasks.size()) throw new IllegalArgumentException("--task = " + i + " must be in [0, " + (tasks.size() - 1) + "]");
+            out.printf(Locale.ROOT, "task %d: %s%n", i, tasks.get(i).label());
+            study.runTask(tasks.get(i), ConsoleProgress.stderr());
+            out.printf(Locale.ROOT, "task %d done in %.0f s%n", i, (System.nanoTime() - t0) / 1e9);
+            return 0;
+        }
+        out.println(study.describe());
+        out.printf(Locale.ROOT, "%d tasks, %d cells (%d already in the store %s)%n", tasks.size(), study.cellCount(), study.doneCells(), storeDir);
+        if (!aggregateOnly) study.runAll(ConsoleProgress.stderr());
+        List<CellResult> rows = study.rows();
+        write(study, rows, dir);
+        out.printf(Locale.ROOT, "wrote %s (%d rows) in %.0f s%n", dir, rows.size(), (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    /** The study's outputs: the spec it ran (study.json) and the tables and plots of {@link StudyReport}. */
+    static void write(Study study, List<CellResult> rows, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("study.json").toFile(), study.spec().toMap());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve("study.json") + ": " + e.getMessage(), e);
+        }
+        StudyReport.write(rows, dir, study.describe());
+    }
+}
