@@ -31,6 +31,12 @@ public final class ExecutorFlags {
               --max-running N          at most N array tasks at once;  --poll S  squeue interval (default 5 s)
               --dry-run                print the sbatch script and exit""";
 
+    /** True when any executor flag is set (without one, the study runs its tasks in its own process). */
+    public static boolean given(Function<String, List<String>> values) {
+        return VALUE_FLAGS.stream().anyMatch(f -> !values.apply(f).isEmpty())
+                || BOOLEAN_FLAGS.stream().anyMatch(f -> !values.apply(f).isEmpty());
+    }
+
     /**
      * The executor the flags ask for.
      *

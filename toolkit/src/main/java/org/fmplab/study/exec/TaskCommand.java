@@ -1,11 +1,17 @@
 package org.fmplab.study.exec;
 
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The command that runs one task: an argv in which the element {@link #TASK} stands for the task index.
@@ -42,10 +48,44 @@ public record TaskCommand(List<String> argv, boolean java) {
             if (!isMemoryOption(opt) && !opt.startsWith("-agentlib") && !opt.startsWith("-javaagent")) argv.add(opt);
         }
         argv.add("-cp");
-        argv.add(System.getProperty("java.class.path"));
+        argv.add(classPath(System.getProperty("java.class.path")));
         argv.add(mainClass);
         argv.addAll(args);
         return new TaskCommand(argv, true);
+    }
+
+    /**
+     * {@code cp} with absolute entries (a task may start in another folder) and each folder whose jars are
+     * all on it written {@code dir/*}, as the launcher wrote it (java expands the wildcard on start).
+     */
+    static String classPath(String cp) {
+        List<String> entries = new ArrayList<>();
+        for (String e : cp.split(File.pathSeparator)) {
+            if (!e.isEmpty()) entries.add(Path.of(e).toAbsolutePath().normalize().toString());
+        }
+        Map<Path, List<String>> jarsByDir = new LinkedHashMap<>();
+        for (String e : entries) {
+            if (e.endsWith(".jar")) jarsByDir.computeIfAbsent(Path.of(e).getParent(), d -> new ArrayList<>()).add(e);
+        }
+        List<String> out = new ArrayList<>();
+        Set<Path> collapsed = new HashSet<>();
+        for (String e : entries) {
+            Path dir = e.endsWith(".jar") ? Path.of(e).getParent() : null;
+            if (dir != null && jarsByDir.get(dir).size() > 1 && allJarsListed(dir, jarsByDir.get(dir))) {
+                if (collapsed.add(dir)) out.add(dir + File.separator + "*");
+            } else {
+                out.add(e);
+            }
+        }
+        return String.join(File.pathSeparator, out);
+    }
+
+    private static boolean allJarsListed(Path dir, List<String> listed) {
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".jar")).allMatch(p -> listed.contains(p.toString()));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static boolean isMemoryOption(String opt) {

@@ -81,6 +81,20 @@ class SlurmExecutorTest {
     }
 
     @Test
+    void classPathIsAbsoluteWithWholeFoldersAsWildcards() throws Exception {
+        Path lib = java.nio.file.Files.createDirectories(dir.resolve("lib"));
+        java.nio.file.Files.createFile(lib.resolve("a.jar"));
+        java.nio.file.Files.createFile(lib.resolve("b.jar"));
+        Path other = java.nio.file.Files.createDirectories(dir.resolve("other"));
+        java.nio.file.Files.createFile(other.resolve("c.jar"));
+        java.nio.file.Files.createFile(other.resolve("d.jar"));
+        String sep = java.io.File.pathSeparator;
+        String cp = dir.resolve("main.jar") + sep + lib.resolve("b.jar") + sep + other.resolve("c.jar") + sep + lib.resolve("a.jar");
+        // lib's jars are all listed: lib/*; other/d.jar is not, so other/c.jar stays as it is
+        assertEquals(dir.resolve("main.jar") + sep + lib + "/*" + sep + other.resolve("c.jar"), TaskCommand.classPath(cp));
+    }
+
+    @Test
     void arraySpecCompressesRuns() {
         assertEquals("0-3", SlurmExecutor.arraySpec(List.of(3, 1, 0, 2)));
         assertEquals("1,3,5-6,9", SlurmExecutor.arraySpec(List.of(9, 1, 3, 5, 6, 6)));
