@@ -46,7 +46,7 @@ class CompareTest {
 
         // a rerun trains nothing and recomputes no cell; the table is the same
         String second = run(args);
-        assertTrue(second.contains("(cached model)") && second.contains("2 cached cells reused"), second);
+        assertTrue(second.contains("(3 cells from the store)"), second);
         assertEquals(lines, Files.readAllLines(tmp.resolve("compare.csv"), StandardCharsets.UTF_8));
     }
 
@@ -58,9 +58,16 @@ class CompareTest {
         String row = buf.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("| badnets |")).findFirst().orElseThrow();
         double benchCa = Double.parseDouble(row.split("\\|")[3].trim());
 
+        List<Path> models;
+        try (var s = Files.list(tmp.resolve("store").resolve("models"))) {
+            models = s.toList();
+        }
+        assertEquals(1, models.size(), "the bench stored one model: " + models);
+        var stamp = Files.getLastModifiedTime(models.get(0).resolve("params.npy"));
         String out = run(new String[] {"--out", tmp.toString(), "--attacks", "badnets", "--defenses", "clp",
             "--train-limit", "1500", "--test-limit", "300", "--epochs", "1"});
-        assertTrue(out.contains("(cached model)"), out);
+        assertTrue(out.contains("(0 cells from the store)"), out);
+        assertEquals(stamp, Files.getLastModifiedTime(models.get(0).resolve("params.npy")), "the comparison reused the bench's model");
         String none = Files.readAllLines(tmp.resolve("compare.csv"), StandardCharsets.UTF_8).get(1);
         assertTrue(none.startsWith("badnets,none,"), none);
         assertEquals(benchCa, Double.parseDouble(none.split(",")[2]), 1e-4, "the same model, evaluated the same way");

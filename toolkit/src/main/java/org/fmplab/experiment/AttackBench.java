@@ -56,14 +56,14 @@ public final class AttackBench {
     }
 
     /** As {@link #attack(RunConfig, ProgressListener, Consumer)}, also caching the model for {@code ./fmplab compare}. */
-    static Row attack(RunConfig base, ProgressListener listener, Consumer<Attack> prepared, CompareCache cache) {
+    static Row attack(RunConfig base, ProgressListener listener, Consumer<Attack> prepared, ModelCache cache) {
         Pipeline p = new Pipeline(base, listener);
         long t0 = System.nanoTime();
         Pipeline.Data data = p.prepareData();
         double prep = (System.nanoTime() - t0) / 1e9;
         if (prepared != null) prepared.accept(data.poisoner().attack());
         TrainResult r = p.trainBackdoored(data);
-        if (cache != null) cache.store(base, data, r);
+        if (cache != null) cache.put(base, r);
         return new Row(base.attack(), base.epochs(), data.evaluator().evaluate(r.model()), prep, r.seconds(), data.poisoned().onTheFly() ? "per batch" : String.valueOf(data.poisoned().poisonCount()));
     }
 
@@ -84,7 +84,7 @@ public final class AttackBench {
      * Command line: {@code [--attacks a,b,...] [--no-clean] [--train N] [--test N] [--epochs E]
      * [--epochs-for attack=E]... [--param attack.key=value]... [--seed S] [--gallery FILE] [--out FILE] [--cache DIR]}.
      * Prints each row as soon as it is measured, then the whole table. Each backdoored model goes into
-     * the cache of {@code ./fmplab compare --out DIR} (default {@code runs/compare}), so a later
+     * the store of {@code ./fmplab compare --out DIR} (default {@code runs/compare}), so a later
      * comparison on the same settings reuses it.
      */
     public static int main(String[] argv, PrintStream out) throws IOException {
@@ -110,7 +110,7 @@ public final class AttackBench {
         });
         String gallery = a.get("gallery", null);
         String outFile = a.get("out", null);
-        CompareCache cache = new CompareCache(Path.of(a.get("cache", "runs/compare")));
+        ModelCache cache = new ModelCache(Path.of(a.get("cache", "runs/compare")).resolve("store"));
         a.rejectUnknown();
 
         ProgressListener progress = ConsoleProgress.stderr();

@@ -1,6 +1,5 @@
 package org.fmplab.experiment;
 
-import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,24 +9,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.fmplab.attack.Attacks;
-import org.fmplab.defense.api.DefenderData;
-import org.fmplab.defense.api.Defense;
-import org.fmplab.defense.api.DefenseResult;
-import org.fmplab.metrics.Scores;
 import org.fmplab.model.Backend;
 import org.fmplab.model.ModelSpec;
-import org.fmplab.progress.ProgressListener;
-import org.fmplab.viz.Png;
+import org.fmplab.study.CellResult;
 
 /**
  * {@code ./fmplab compare}: the attack × defense grid (the paper's Table 1) on the main job's default
- * setting. For each attack the backdoored model is trained once and cached by a hash of its config
- * ({@link CompareCache}); every defense (and "none", the undefended model) is then run on it with the
- * defender's clean subset and evaluated on the test set. Finished cells are cached too, so an
- * interrupted or extended grid only redoes what is new ({@code --rerun} recomputes the cells). Writes
- * compare.csv / .md / .html and the bar charts into {@code --out} (see {@link CompareReport}); images a
- * defense reports (e.g. Neural Cleanse's recovered masks) go to {@code details/}. When the grid runs
- * "fmp" before "random", the random control gets the per-layer counts FMP pruned on the same model.
+ * setting, run as a one-seed {@link Study}: each attack's backdoored model is trained once into the study's
+ * artifact store ({@code --out DIR/store}), every defense (and "none", the undefended model) is run on it
+ * with the defender's clean subset and evaluated on the test set, and every finished cell is stored, so an
+ * interrupted or extended grid only computes what is new. Writes compare.csv / .md / .html and the bar
+ * charts into {@code --out} (see {@link CompareReport}). "random" next to "fmp" is FMP's random control:
+ * as many maps per layer as FMP pruned on the same model, fine-tuned exactly as FMP
+ * ({@link org.fmplab.fmp.FmpDefense#pruneAndFineTune}). For several seeds, paired tests and controls
+ * drawn K times, use {@code ./fmplab study}.
  */
 public final class Compare {
     /** The {@code --quick} smoke grid: two pattern attacks, four cheap defenses. */
@@ -52,20 +47,21 @@ public final class Compare {
               --defense-param D.K=V  parameter K of defense D (repeatable), e.g. anp.iterations=2000
               --quick                smoke grid: badnets,blended x ft,fp,clp,random; SmallCNN width 8,
                                      3k train / 1k test images, 1 epoch, short defenses
-              --rerun                recompute cached cells (backdoored models stay cached)
               --dataset, --data-dir, --train-limit, --test-limit, --model, --width, --epochs,
               --defender-fraction, --seed   as for ./fmplab run
             """;
 
-    /** Runs the grid; returns the exit code. Progress goes to stderr, the summary to {@code out}. */
+    /**
+     * Runs the grid as a one-seed {@link Study} (so the grid and studies share one store, one fine-tuning and
+     * one control); returns the exit code. Progress goes to stderr, the summary to {@code out}.
+     */
     public static int main(String[] args, PrintStream out) {
-        Args a = new Args(args, Set.of("quick", "rerun", "help"));
+        Args a = new Args(args, Set.of("quick", "help"));
         if (a.flag("help")) {
             out.println(HELP);
             return 0;
         }
         boolean quick = a.flag("quick");
-        boolean rerun = a.flag("rerun");
         RunConfig c = RunConfig.defaults().withDefense("none", Map.of(), RunConfig.defaults().defenderFraction());
         if (quick) c = c.withSizes(3000, 1000).withModel(ModelSpec.SMALL_CNN, 8).withEpochs(1);
         String dataDir = a.get("data-dir", null);
@@ -77,59 +73,44 @@ public final class Compare {
         c = c.withSeed(a.getInt("seed", (int) c.seed()));
         Path dir = Path.of(a.get("out", "runs/compare"));
         List<String> attacks = list(a.get("attacks", null), quick ? available(QUICK_ATTACKS, Attacks.names()) : Attacks.names());
-        List<String> defenses = new ArrayList<>(List.of("none"));
-        for (String d : list(a.get("defenses", null), quick ? QUICK_DEFENSES : Defenses.names())) if (!defenses.contains(d)) defenses.add(d);
+        List<String> defenses = new ArrayList<>();
+        for (String d : list(a.get("defenses", null), quick ? QUICK_DEFENSES : Defenses.names())) {
+            if (!d.equals("none") && !defenses.contains(d)) defenses.add(d);
+        }
         Map<String, Map<String, String>> params = defenseParams(a.pairs("defense-param"), quick);
         a.rejectUnknown();
         for (String att : attacks) Attacks.create(att); // fail fast on unknown names
         for (String d : defenses) Defenses.create(d, params.getOrDefault(d, Map.of()));
 
+        // "random" next to "fmp" is FMP's random control (same counts per layer, same fine-tuning, one draw);
+        // alone it is the registry's random-pruning defense.
+        boolean control = defenses.contains(FMP) && defenses.remove(RANDOM);
+        List<StudySpec.Method> methods = defenses.stream().map(d -> new StudySpec.Method(d, params.getOrDefault(d, Map.of()))).toList();
+        StudySpec spec = new StudySpec("compare", c, List.of(c.dataset()), attacks.stream().map(StudySpec.Method::parse).toList(),
+                List.of(c.seed()), methods, List.of(), List.of(), control ? 1 : 0, List.of());
         Backend.init();
         long t0 = System.nanoTime();
-        out.printf(Locale.ROOT, "FMP Lab compare: %s, %s width %d, %d train / %s test images, %d epochs; attacks %s; defenses %s%n",
+        out.printf(Locale.ROOT, "FMP Lab compare: %s, %s width %d, %d train / %s test images, %d epochs; attacks %s; defenses %s%s%n",
                 c.dataset(), c.architecture(), c.effectiveWidth(), c.trainLimit(), c.testLimit() == 0 ? "all" : Integer.toString(c.testLimit()),
-                c.epochs(), attacks, defenses);
-        ProgressListener progress = ConsoleProgress.stderr();
-        CompareCache cache = new CompareCache(dir);
-        List<CompareRow> rows = new ArrayList<>();
-        int reused = 0;
-        for (String attack : attacks) {
-            RunConfig rc = c.withAttack(attack, Map.of()).withName(attack);
-            CompareCache.Backdoored b = cache.backdoored(rc, progress);
-            Scores before = b.evaluator().evaluate(b.model());
-            rows.add(CompareRow.of(attack, "none", before, null, b.trainSeconds()));
-            out.printf(Locale.ROOT, "%-10s %-7s CA %6.2f ASR %6.2f RA %6.2f%s%n", attack, "none", 100 * before.ca(), 100 * before.asr(),
-                    100 * before.ra(), b.cached() ? "  (cached model)" : "");
-            String fmpCounts = null;
-            for (String defense : defenses) {
-                if (defense.equals("none")) continue;
-                Map<String, String> p = params.getOrDefault(defense, Map.of());
-                if (defense.equals(RANDOM) && fmpCounts != null && !p.containsKey("counts") && !p.containsKey("ratio")) {
-                    // the random control prunes exactly as many channels per layer as FMP did on this model
-                    p = new LinkedHashMap<>(p);
-                    p.put("counts", fmpCounts);
-                }
-                String key = CompareCache.cellKey(b.hash(), rc, defense, p);
-                CompareRow row = rerun ? null : cache.cell(key);
-                if (row != null) {
-                    reused++;
-                } else {
-                    Defense def = Defenses.create(defense, p);
-                    long s0 = System.nanoTime();
-                    DefenseResult r = def.defend(b.model(), new DefenderData(b.defender(), Pipeline.defenseSeed(rc)), progress);
-                    double secs = (System.nanoTime() - s0) / 1e9;
-                    row = CompareRow.of(attack, defense, b.evaluator().evaluate(r.last().model()), before, secs);
-                    cache.putCell(key, row, plainDetails(r, dir.resolve("details"), attack + "-" + defense));
-                }
-                if (defense.equals(FMP)) fmpCounts = cache.cellDetail(key, "prunedPerLayer");
-                rows.add(row);
-                out.printf(Locale.ROOT, "%-10s %-7s CA %6.2f ASR %6.2f RA %6.2f DER %.3f  %.0f s%n", attack, defense, 100 * row.ca(),
-                        100 * row.asr(), 100 * row.ra(), row.der(), row.seconds());
-            }
-            write(rows, dir, c, attacks, defenses, t0, reused);
+                c.epochs(), attacks, defenses, control ? " + random (FMP's control)" : "");
+        Study study = new Study(spec, new ArtifactStore(dir.resolve("store")));
+        int reused = study.doneCells();
+        study.runAll(ConsoleProgress.stderr());
+        // A cell's last stage is its repaired model: rows come in stage order, so the last one per cell wins.
+        Map<String, CompareRow> last = new LinkedHashMap<>();
+        for (CellResult r : study.rows()) {
+            last.put(r.attack() + "/" + r.defense(), new CompareRow(r.attack(), r.defense(), r.ca(), r.asr(), r.ra(), r.der(), r.seconds()));
         }
-        double wall = write(rows, dir, c, attacks, defenses, t0, reused);
-        out.printf(Locale.ROOT, "%nwrote %s (compare.csv, compare.md, compare.html, compare.png) in %.0f s (%d cached cells reused)%n",
+        List<CompareRow> rows = new ArrayList<>(last.values());
+        for (CompareRow r : rows) {
+            out.printf(Locale.ROOT, "%-10s %-7s CA %6.2f ASR %6.2f RA %6.2f%s%n", r.attack(), r.defense(), 100 * r.ca(), 100 * r.asr(),
+                    100 * r.ra(), Double.isNaN(r.der()) ? "" : String.format(Locale.ROOT, " DER %.3f", r.der()));
+        }
+        List<String> shown = new ArrayList<>(List.of("none"));
+        shown.addAll(defenses);
+        if (control) shown.add(RANDOM);
+        double wall = write(rows, dir, c, attacks, shown, t0, reused);
+        out.printf(Locale.ROOT, "%nwrote %s (compare.csv, compare.md, compare.html, compare.png) in %.0f s (%d cells from the store)%n",
                 dir, wall, reused);
         return 0;
     }
@@ -144,26 +125,6 @@ public final class Compare {
                 String.join(", ", attacks), String.join(", ", defenses), wall, reused);
         new CompareReport(rows).writeAll(dir, "FMP Lab comparison", notes);
         return wall;
-    }
-
-    // Plain values go to the cell cache (maps of plain values as "k:v,k:v"); images (e.g. NC's recovered
-    // masks) are written as PNG files.
-    private static Map<String, Object> plainDetails(DefenseResult r, Path imagesDir, String prefix) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        r.details().forEach((k, v) -> {
-            if (v instanceof Number || v instanceof String || v instanceof Boolean) out.put(k, v);
-            else if (v instanceof Map<?, ?> m) {
-                StringBuilder sb = new StringBuilder();
-                m.forEach((mk, mv) -> sb.append(sb.length() == 0 ? "" : ",").append(mk).append(':').append(mv));
-                out.put(k, sb.toString());
-            }
-            else if (v instanceof BufferedImage img) {
-                Path f = imagesDir.resolve(prefix + "-" + k + ".png");
-                Png.write(img, f);
-                out.put(k, f.getFileName().toString());
-            }
-        });
-        return out;
     }
 
     private static Map<String, Map<String, String>> defenseParams(Map<String, String> flat, boolean quick) {

@@ -39,6 +39,12 @@ import org.fmplab.study.CellResult;
 public final class Study {
     /** Revision of the study's cell computation: bump when a cell's meaning changes (it is part of every key). */
     static final int CELL_REVISION = 1;
+    /**
+     * Revision of a defense's algorithm, in its cells' keys: bump it when a defense's code changes what it
+     * computes, so that stored cells of that defense are recomputed and the others stay valid. Absent = 1.
+     * anp 2: the noise step takes the gradient's sign, as the release.
+     */
+    static final Map<String, Integer> DEFENSE_REVISIONS = Map.of("anp", 2);
     /** Undefended model's defense label. */
     public static final String NONE = "none";
     /** Random control's defense label (its variant names the controlled method). */
@@ -58,7 +64,8 @@ public final class Study {
     public record Cell(String defense, StudySpec.Method method, String size, int draw, boolean fineTune) {
         /** The variant label of the cell's rows. */
         public String variant() {
-            return defense.equals(RANDOM) ? method.toString() : method.label();
+            if (!defense.equals(RANDOM)) return method.label();
+            return method.label().isEmpty() ? method.name() : method.name() + "/" + method.label();  // the controlled method's label
         }
     }
 
@@ -142,7 +149,7 @@ public final class Study {
         m.put("draw", cell.draw());
         m.put("fineTune", cell.fineTune());
         m.put("revision", CELL_REVISION);
-        m.put("defenseRevision", CompareCache.DEFENSE_REVISIONS.getOrDefault(cell.method().name(), 1));
+        m.put("defenseRevision", DEFENSE_REVISIONS.getOrDefault(cell.method().name(), 1));
         return cell.defense() + "-" + ArtifactStore.key(m);
     }
 

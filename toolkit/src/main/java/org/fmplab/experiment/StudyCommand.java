@@ -153,6 +153,6 @@ public final class StudyCommand {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve("study.json") + ": " + e.getMessage(), e);
         }
-        StudyReport.write(rows, dir, study.describe());
+        new StudyReport(rows, study.describe()).writeAll(dir);
     }
 }
