@@ -29,7 +29,8 @@ public final class ExecutorFlags {
               --sbatch OPT             an extra #SBATCH option, e.g. --sbatch=--constraint=a100 (repeatable)
               --prologue LINE          a shell line run before each task, e.g. 'module load java/17' (repeatable)
               --max-running N          at most N array tasks at once;  --poll S  squeue interval (default 5 s)
-              --dry-run                print the sbatch script and exit""";
+              --dry-run                print the sbatch script and exit
+            """.stripTrailing();
 
     /** True when any executor flag is set (without one, the study runs its tasks in its own process). */
     public static boolean given(Function<String, List<String>> values) {
