@@ -29,7 +29,7 @@ class StudyResumeTest {
     private static List<String> reference;
 
     // Tiny but complete: 2 seeds x (none + fmp + 2 random draws + oracle) = 10 cells, two stages for the pruned ones.
-    private static final String[] STUDY = {"--name", "tiny", "--model", "smallcnn", "--width", "4", "--train-limit", "1000",
+    private static final String[] STUDY = {"--quick", "--name", "tiny", "--model", "smallcnn", "--width", "4", "--train-limit", "1000",
         "--test-limit", "300", "--epochs", "1", "--seeds", "0,1", "--defenses", "fmp(epochs=1)", "--sizes", "C/4",
         "--fine-tune-sizes", "C/4", "--control-draws", "2", "--analyses", "tac-oracle", "--defender-fraction", "0.1"};
     private static final int CELLS = 10;
@@ -39,9 +39,32 @@ class StudyResumeTest {
         Path out = tmp.resolve("one-go");
         assertEquals(0, StudyCommand.main(args(out, out.resolve("store")), new PrintStream(new ByteArrayOutputStream())));
         reference = withoutSeconds(out);
-        assertEquals(1 + 10 + 4 + 4 + 2 + 2 + 2 + 2 + 2, reference.size(),
+        assertEquals(1 + 2 * (1 + 2 * 4), reference.size(),
                 "header + 2 seeds x (backdoored + 2 stages x (fmp + 2 draws + oracle) at C/4): " + reference);
         assertEquals(CELLS, storedCells(out.resolve("store")));
+        // the outputs' contract: columns, every CI around its mean, p-values in [0, 1], K draws per model
+        List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+        assertEquals("dataset,attack,defense,variant,size,stage,n,ca_mean,ca_ci_low,ca_ci_high,asr_mean,asr_ci_low,asr_ci_high,der_mean",
+                summary.get(0));
+        for (String line : summary.subList(1, summary.size())) {
+            String[] f = line.split(",", -1);
+            assertEquals("2", f[6], "two seeds per cell: " + line);
+            for (int m : new int[] {7, 10}) {
+                double mean = Double.parseDouble(f[m]);
+                assertTrue(Double.parseDouble(f[m + 1]) <= mean && mean <= Double.parseDouble(f[m + 2]), "CI around the mean: " + line);
+            }
+        }
+        List<String> paired = Files.readAllLines(out.resolve("paired.csv"));
+        assertEquals("dataset,attack,size,stage,defense,baseline,n,asr_diff_mean,asr_diff_ci_low,asr_diff_ci_high,ca_diff_mean,p_value,test",
+                paired.get(0));
+        assertTrue(paired.stream().anyMatch(l -> l.contains(",fmp/epochs=1,random/fmp/epochs=1,2,")), "FMP paired with its control: " + paired);
+        for (String line : paired.subList(1, paired.size())) {
+            double p = Double.parseDouble(line.split(",", -1)[11]);
+            assertTrue(p >= 0 && p <= 1, line);
+        }
+        assertEquals(2 * 2 * 2, Files.readAllLines(out.resolve("cells.csv")).stream().filter(l -> l.contains(",random,")).count(),
+                "2 seeds x K = 2 draws x 2 stages");
+        for (String f : new String[] {"summary.md", "summary.html", "study.json"}) assertTrue(Files.size(out.resolve(f)) > 100, f);
     }
 
     @Test

@@ -22,7 +22,7 @@ class StudySpecTest {
                  "control-draws": 4, "analyses": ["tac-oracle"], "train-limit": 3000, "model": "smallcnn", "width": 8}
                 """);
         StudySpec fromFile = StudySpec.read(f, StudySpec.quick());
-        StudySpec fromFlags = StudySpec.with(StudySpec.quick(), Map.of("name", "s", "attacks", "badnets,blended(alpha=0.2)",
+        StudySpec fromFlags = StudySpec.with(StudySpec.quick(), pairs("name", "s", "attacks", "badnets,blended(alpha=0.2)",
                 "seeds", "0-2,7", "defenses", "fmp(epsilon=0.0314;steps=5),ft", "sizes", "C/16,C/8", "fine-tune-sizes", "C/8",
                 "control-draws", "4", "analyses", "tac-oracle", "train-limit", "3000", "model", "smallcnn", "width", "8"), "");
         assertEquals(fromFile, fromFlags);
@@ -74,6 +74,12 @@ class StudySpecTest {
                 Pipeline.defenseSeed(c0));
         assertEquals(Pipeline.controlSeed(c0), Study.controlSeed(defender, 0));
         assertEquals(5, java.util.stream.IntStream.range(0, 5).mapToLong(k -> Study.controlSeed(defender, k)).distinct().count());
+    }
+
+    private static Map<String, String> pairs(String... kv) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+        return m;
     }
 
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable e) {
