@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,7 +61,7 @@ public final class StudyCommand {
     }
 
     public static int main(String[] argv, PrintStream out) {
-        Set<String> flagNames = new java.util.HashSet<>(Set.of("quick", "help", "list-tasks", "aggregate"));
+        Set<String> flagNames = new HashSet<>(Set.of("quick", "help", "list-tasks", "aggregate"));
         flagNames.addAll(ExecutorFlags.BOOLEAN_FLAGS);
         Args a = new Args(argv, flagNames);
         if (a.flag("help")) {
