@@ -49,6 +49,12 @@ final class Args {
         return v == null ? def : v.get(v.size() - 1);
     }
 
+    /** Every value of a repeatable option, in order (empty when absent; ["true"] for a flag that is set). */
+    List<String> all(String key) {
+        used.add(key);
+        return List.copyOf(values.getOrDefault(key, List.of()));
+    }
+
     int getInt(String key, int def) {
         String v = get(key, null);
         try {

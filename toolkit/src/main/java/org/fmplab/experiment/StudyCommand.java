@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import org.fmplab.study.CellResult;
 import org.fmplab.study.StudyReport;
+import org.fmplab.study.exec.Executor;
+import org.fmplab.study.exec.ExecutorFlags;
+import org.fmplab.study.exec.TaskCommand;
 
 /**
  * {@code ./fmplab study}: runs a {@link StudySpec} (a JSON file and/or flags with the same names) into an
@@ -36,6 +40,9 @@ public final class StudyCommand {
               --list-tasks      print "index<TAB>label<TAB>done|missing" for every task and exit
               --task I          run task I only (one backdoored model and its cells), then exit
               --aggregate       write the outputs from the store without running anything
+            executors (without these flags the tasks run one after another in this process):
+            """ + ExecutorFlags.HELP + """
+
             study keys (flags or spec keys):
               --name N  --datasets a,b  --attacks badnets,blended(alpha=0.2)  --seeds 0-7 or 0,1,2
               --defenses fmp,fmp(epsilon=0.0314),ft  --sizes C/32,C/16,C/8,C/4  --fine-tune-sizes C/16,C/8
@@ -54,7 +61,9 @@ public final class StudyCommand {
     }
 
     public static int main(String[] argv, PrintStream out) {
-        Args a = new Args(argv, Set.of("quick", "help", "list-tasks", "aggregate"));
+        Set<String> flagNames = new HashSet<>(Set.of("quick", "help", "list-tasks", "aggregate"));
+        flagNames.addAll(ExecutorFlags.BOOLEAN_FLAGS);
+        Args a = new Args(argv, flagNames);
         if (a.flag("help")) {
             out.println(HELP);
             return 0;
@@ -73,6 +82,7 @@ public final class StudyCommand {
         String task = a.get("task", null);
         boolean list = a.flag("list-tasks");
         boolean aggregateOnly = a.flag("aggregate");
+        Executor executor = ExecutorFlags.given(a::all) ? ExecutorFlags.create(a::all, spec.name(), dir.resolve("exec"), out) : null;
         a.rejectUnknown();
 
         Study study = new Study(spec, new ArtifactStore(storeDir));
@@ -95,13 +105,45 @@ public final class StudyCommand {
             out.printf(Locale.ROOT, "task %d done in %.0f s%n", i, (System.nanoTime() - t0) / 1e9);
             return 0;
         }
-        out.println(study.describe());
-        out.printf(Locale.ROOT, "%d tasks, %d cells (%d already in the store %s)%n", tasks.size(), study.cellCount(), study.doneCells(), storeDir);
-        if (!aggregateOnly) study.runAll(ConsoleProgress.stderr());
+        PrintStream info = a.flag("dry-run") ? System.err : out;  // --dry-run: stdout is the sbatch script alone
+        info.println(study.describe());
+        info.printf(Locale.ROOT, "%d tasks, %d cells (%d already in the store %s)%n", tasks.size(), study.cellCount(), study.doneCells(), storeDir);
+        List<Executor.Outcome> failed = List.of();
+        if (!aggregateOnly && executor != null) {
+            Executor.Result r = runMissing(study, executor, dir, storeDir);
+            if (!r.submitted()) return 0;  // --dry-run: the script was printed
+            failed = r.failed();
+        } else if (!aggregateOnly) {
+            study.runAll(ConsoleProgress.stderr());
+        }
         List<CellResult> rows = study.rows();
         write(study, rows, dir);
         out.printf(Locale.ROOT, "wrote %s (%d rows) in %.0f s%n", dir, rows.size(), (System.nanoTime() - t0) / 1e9);
-        return 0;
+        if (failed.isEmpty()) return 0;
+        for (Executor.Outcome o : failed) out.println("failed: " + o.describe());
+        out.printf(Locale.ROOT, "%d of %d tasks failed; the tables hold the others; rerun the study to retry only the failed ones%n",
+                failed.size(), tasks.size());
+        return 1;
+    }
+
+    /**
+     * Runs the study's missing tasks in separate processes ({@code --executor}): each is this program with
+     * {@code study --spec (the study as run) --out --store --task I}, in a JVM like this one.
+     */
+    static Executor.Result runMissing(Study study, Executor executor, Path dir, Path storeDir) {
+        Path specFile = dir.resolve("exec").resolve("spec.json").toAbsolutePath();
+        try {
+            Files.createDirectories(specFile.getParent());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(specFile.toFile(), study.spec().toMap());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + specFile + ": " + e.getMessage(), e);
+        }
+        List<Executor.Task> missing = study.tasks().stream().filter(t -> !study.isDone(t))
+                .map(t -> new Executor.Task(t.index(), t.label())).toList();
+        if (missing.isEmpty()) return new Executor.Result(List.of(), true);
+        TaskCommand command = TaskCommand.sameJvm(Main.class.getName(), List.of("study", "--spec", specFile.toString(),
+                "--out", dir.toAbsolutePath().toString(), "--store", storeDir.toAbsolutePath().toString(), "--task", TaskCommand.TASK));
+        return executor.run(missing, command);
     }
 
     /** The study's outputs: the spec it ran (study.json), its description (description.txt) and the tables and plots of {@link StudyReport}. */
