@@ -31,14 +31,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * Imports the committed fixture (PyTorch twins with seeded random weights, written by
  * tests/fixtures/import/make_fixture.py) and compares with PyTorch's logits; every bad-file case.
  */
-class TorchImportTest {
+public class TorchImportTest {
     static final Path FIXTURE = Path.of("src/test/resources/import");
     static final NormalizeVertex CIFAR = new NormalizeVertex(new double[] {0.4914, 0.4822, 0.4465}, new double[] {0.247, 0.243, 0.261});
 
     @TempDir
     Path tmp;
 
-    static ComputationGraph resnet(String ext) {
+    public static ComputationGraph resnet(String ext) {
         return TorchModels.importWeights(ModelSpec.PREACT_RESNET18, TorchModels.readWeights(FIXTURE.resolve("preactresnet18-w4." + ext)),
                 10, 3, 32, 32, CIFAR);
     }
@@ -48,12 +48,12 @@ class TorchImportTest {
                 5, 3, 16, 16, null);
     }
 
-    static INDArray npy(String name) throws IOException {
+    public static INDArray npy(String name) throws IOException {
         Tensor t = Numpy.readNpy(Files.readAllBytes(FIXTURE.resolve(name)), name, name);
         return Nd4j.create(t.values(), t.shape(), 'c');
     }
 
-    static double maxDiff(INDArray a, INDArray b) {
+    public static double maxDiff(INDArray a, INDArray b) {
         return a.castTo(b.dataType()).sub(b).amaxNumber().doubleValue();
     }
 
