@@ -28,6 +28,7 @@ public final class Main {
                 case "bench" -> Bench.main(rest, out);
                 case "compare" -> Compare.main(rest, out);
                 case "study" -> StudyCommand.main(rest, out);
+                case "import-model" -> ImportModel.main(rest, out);
                 default -> {
                     usage(out);
                     yield 2;
@@ -50,15 +51,21 @@ public final class Main {
             return 0;
         }
         RunConfig c = parseRun(a);
+        String modelDir = a.get("model-dir", null); // an imported model to defend instead of training one
         a.rejectUnknown();
         Backend.Status st = Backend.check();
         if (!st.fast()) {
             System.err.println("warning: convolutions run on DL4J's slow Java path (backend " + st.backend()
                     + ", oneDNN built " + st.oneDnnBuilt() + ", helpers " + st.helpersEnabled() + ")");
         }
-        out.printf(Locale.ROOT, "FMP Lab run '%s': %s, %s width %d, attack %s, %.0f%% poisoned, %d epochs, defense %s, seed %d%n",
-                c.name(), c.dataset(), c.architecture(), c.effectiveWidth(), c.attack(), 100 * c.poisonRate(), c.epochs(), c.defense(), c.seed());
-        RunResult r = new Pipeline(c, ConsoleProgress.stderr()).run();
+        if (modelDir != null) {
+            out.printf(Locale.ROOT, "FMP Lab run '%s': %s, model %s (not trained here; --model/--width/--epochs unused), evaluated with attack %s, defense %s, seed %d%n",
+                    c.name(), c.dataset(), modelDir, c.attack(), c.defense(), c.seed());
+        } else {
+            out.printf(Locale.ROOT, "FMP Lab run '%s': %s, %s width %d, attack %s, %.0f%% poisoned, %d epochs, defense %s, seed %d%n",
+                    c.name(), c.dataset(), c.architecture(), c.effectiveWidth(), c.attack(), 100 * c.poisonRate(), c.epochs(), c.defense(), c.seed());
+        }
+        RunResult r = new Pipeline(c, ConsoleProgress.stderr(), modelDir == null ? null : Path.of(modelDir)).run();
         out.println();
         out.print(Reports.stagesMarkdown(r.stages()));
         out.printf(Locale.ROOT, "%nwrote %s (report.md, results.json, plots, models) in %.1f s%n", r.runDir(), r.seconds());
@@ -108,6 +115,8 @@ public final class Main {
               --seed S               master seed (default 0)
               --out DIR --name NAME  output folder (default runs/default, runs/quick with --quick)
               --quick                small and fast (5k train / 2k test images, 2 epochs)
+              --model-dir DIR        defend this model (./fmplab import-model) instead of training one;
+                                     --attack and its options must name the trigger it was trained with
             """;
 
     static void usage(PrintStream out) {

@@ -37,10 +37,20 @@ import org.fmplab.progress.ProgressListener;
 public final class Pipeline {
     private final RunConfig config;
     private final ProgressListener listener;
+    private final Path modelDir;
 
     public Pipeline(RunConfig config, ProgressListener listener) {
+        this(config, listener, null);
+    }
+
+    /**
+     * @param modelDir a model in our format (e.g. from {@code ./fmplab import-model}) to defend instead of
+     *                 training one, or null to train
+     */
+    public Pipeline(RunConfig config, ProgressListener listener, Path modelDir) {
         this.config = config;
         this.listener = listener == null ? ProgressListener.NONE : listener;
+        this.modelDir = modelDir;
     }
 
     public RunConfig config() {
@@ -100,11 +110,35 @@ public final class Pipeline {
         return trainer.train(newModel(data.train()), data.poisoned().dataset());
     }
 
+    // ---- imported models (./fmplab run --model-dir): the one hook of the main job for them ----
+
+    /**
+     * A model trained elsewhere, in the place of {@link #trainBackdoored}: no training history, 0 s. The
+     * run's attack settings then only make the backdoor test set, so they must name the trigger the
+     * model was trained with.
+     */
+    public static TrainResult loadModel(Path dir, Data data) {
+        ComputationGraph net = org.fmplab.model.ModelIO.load(dir).model();
+        ImageDataset test = data.test();
+        long classes = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) net.getLayer(
+                net.getConfiguration().getNetworkOutputs().get(0)).conf().getLayer()).getNOut();
+        if (classes != test.numClasses()) {
+            throw new IllegalArgumentException("model " + dir + " has " + classes + " classes, dataset " + test.name() + " has " + test.numClasses());
+        }
+        try {
+            org.fmplab.model.Inference.predict(net, test.features(new int[] {0}));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("model " + dir + " does not take the " + test.channels() + "x" + test.height() + "x"
+                    + test.width() + " images of " + test.name() + ": " + e.getMessage());
+        }
+        return new TrainResult(net, List.of(), 0, 0);
+    }
+
     /** Runs everything and writes the run folder. */
     public RunResult run() {
         long t0 = System.nanoTime();
         Data data = prepareData();
-        TrainResult trained = trainBackdoored(data);
+        TrainResult trained = modelDir != null ? loadModel(modelDir, data) : trainBackdoored(data);
         Evaluator eval = data.evaluator();
         Scores before = eval.evaluate(trained.model());
         List<StageResult> stages = new ArrayList<>();

@@ -25,6 +25,7 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.fmplab.model.NormalizeVertex;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,7 +39,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * applies (DL4J may store log10 of the std instead of the variance; both are read), and convolution
  * input gradients are transposed convolutions (no weight gradients, no recomputed forward).
  *
- * <p>Supported vertices: plain 2-D convolutions (identity activation, NCHW), BatchNormalization,
+ * <p>Supported vertices: plain 2-D convolutions (identity activation, NCHW), BatchNormalization, the
+ * input normalisation of imported models ({@link NormalizeVertex}),
  * activation layers, max/avg subsampling, elementwise add, and, above the last convolution only,
  * global pooling, dense and output layers. Other vertices fail with their name when evaluated.
  * Parameters are copied: later changes to the network do not affect the probe.
@@ -85,6 +87,10 @@ final class ProbeNet {
         if (v instanceof ElementWiseVertex e) {
             return e.getOp() == ElementWiseVertex.Op.Add ? new ProbeNode.Add(name, in)
                     : new ProbeNode.Unsupported(name, in, "ElementWiseVertex " + e.getOp());
+        }
+        if (v instanceof NormalizeVertex n) { // an imported model's fixed input normalisation
+            var type = net.params().dataType();
+            return new ProbeNode.Affine(name, in, Nd4j.createFromArray(n.scale()).castTo(type), Nd4j.createFromArray(n.shift()).castTo(type));
         }
         if (!(v instanceof LayerVertex lv)) return new ProbeNode.Unsupported(name, in, v.getClass().getSimpleName());
         Layer layer = lv.getLayerConf().getLayer();

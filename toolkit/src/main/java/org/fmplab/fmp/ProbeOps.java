@@ -43,21 +43,23 @@ final class ProbeOps {
     }
 
     /**
-     * Gradient of a convolution's input of size {@code inH × inW} given the gradient of its output:
-     * a transposed convolution with the same weights and explicit top/left padding, cropped or
-     * zero-extended at the bottom/right to the input size (rows the convolution never reads get 0).
+     * Gradient of a convolution's input of size {@code inH × inW} given the gradient of its output: the
+     * full transposed convolution with the same weights (row r is padded-input row r, so input row
+     * r − padTop), cropped or zero-extended to the input (rows the convolution never reads get 0). libnd4j's
+     * own padding would crop symmetrically, which is wrong when the last window reaches the last input
+     * row but not a bottom pad (PyTorch-style explicit padding, stride 2, even input size).
      */
     static INDArray convInputGrad(INDArray eps, INDArray w, Window win, long inH, long inW) {
         int pt = win.padTop(inH, eps.size(2));
         int pl = win.padLeft(inW, eps.size(3));
         INDArray d = Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(eps, w)
-                .addIntegerArguments(win.kH(), win.kW(), win.sH(), win.sW(), pt, pl, win.dH(), win.dW(), 0, 0, 1)
+                .addIntegerArguments(win.kH(), win.kW(), win.sH(), win.sW(), 0, 0, win.dH(), win.dW(), 0, 0, 1)
                 .build())[0];
-        if (d.size(2) == inH && d.size(3) == inW) return d;
+        if (pt == 0 && pl == 0 && d.size(2) == inH && d.size(3) == inW) return d;
         INDArray g = Nd4j.zeros(d.dataType(), d.size(0), d.size(1), inH, inW);
-        long h = Math.min(inH, d.size(2));
-        long ww = Math.min(inW, d.size(3));
-        g.get(spatial(h, ww)).assign(d.get(spatial(h, ww)));
+        long h = Math.min(inH, d.size(2) - pt);
+        long ww = Math.min(inW, d.size(3) - pl);
+        g.get(spatial(0, h, 0, ww)).assign(d.get(spatial(pt, pt + h, pl, pl + ww)));
         return g;
     }
 
@@ -88,8 +90,8 @@ final class ProbeOps {
         return out;
     }
 
-    private static INDArrayIndex[] spatial(long h, long w) {
-        return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, h), NDArrayIndex.interval(0, w)};
+    private static INDArrayIndex[] spatial(long h0, long h1, long w0, long w1) {
+        return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(h0, h1), NDArrayIndex.interval(w0, w1)};
     }
 
     /** Max or average pooling ({@code op} = "maxpool2d" / "avgpool2d"; {@code extra} = avg divisor mode). */

@@ -32,6 +32,23 @@ public final class Inference {
         return probs.argMax(1).toIntVector();
     }
 
+    /**
+     * Logits [N,K] (the output layer's pre-softmax values, as a PyTorch model returns them) of a batch:
+     * the output layer's input times its weights plus bias.
+     */
+    public static INDArray logits(ComputationGraph net, INDArray x) {
+        String out = net.getConfiguration().getNetworkOutputs().get(0);
+        var outLayer = net.getLayer(out);
+        if (!(outLayer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer)) {
+            throw new IllegalArgumentException("vertex '" + out + "' is not an output layer");
+        }
+        String in = net.getConfiguration().getVertexInputs().get(out).get(0);
+        INDArray features = net.feedForward(x, false).get(in);
+        INDArray z = features.reshape(features.size(0), -1).mmul(outLayer.getParam("W"));
+        INDArray b = outLayer.getParam("b");
+        return b == null ? z : z.addiRowVector(b);
+    }
+
     /** Class probabilities [N,K] of a batch. */
     public static INDArray probabilities(ComputationGraph net, INDArray x) {
         return net.outputSingle(false, x);

@@ -29,18 +29,38 @@ public final class Models {
 
     /** Builds and initialises the network described by {@code spec}. */
     public static ComputationGraph build(ModelSpec spec) {
+        return build(spec, null, false);
+    }
+
+    /**
+     * The same graph (vertex names, layers, parameter shapes) with PyTorch's geometry, for weights trained
+     * in PyTorch: every k×k convolution pads k/2 on each side and output sizes round down
+     * (DL4J's SAME mode pads a stride-2 convolution of an even-sized input only at the bottom/right, so
+     * the two disagree there), and, when {@code norm} is not null, a fixed input normalisation vertex
+     * "normalize" between "input" and the first convolution.
+     */
+    public static ComputationGraph buildPytorchLayout(ModelSpec spec, NormalizeVertex norm) {
+        return build(spec, norm, true);
+    }
+
+    private static ComputationGraph build(ModelSpec spec, NormalizeVertex norm, boolean torchPadding) {
         Backend.init();
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .updater(new Sgd(0.01))
                 .weightInit(WeightInit.RELU)
-                .convolutionMode(ConvolutionMode.Same)
+                .convolutionMode(torchPadding ? ConvolutionMode.Truncate : ConvolutionMode.Same)
                 .graphBuilder()
                 .addInputs("input")
                 .setInputTypes(InputType.convolutional(spec.height(), spec.imageWidth(), spec.channels()));
+        String in = "input";
+        if (norm != null) {
+            g.addVertex("normalize", norm, in);
+            in = "normalize";
+        }
         String last = switch (spec.architecture()) {
-            case ModelSpec.SMALL_CNN -> smallCnn(g, spec.width());
-            case ModelSpec.PREACT_RESNET18 -> preActResNet18(g, spec.width());
+            case ModelSpec.SMALL_CNN -> smallCnn(g, in, spec.width(), torchPadding);
+            case ModelSpec.PREACT_RESNET18 -> preActResNet18(g, in, spec.width(), torchPadding);
             default -> throw new IllegalArgumentException(spec.architecture());
         };
         g.addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
@@ -53,12 +73,11 @@ public final class Models {
     }
 
     /** conv-BN-ReLU ×2, max-pool, conv-BN-ReLU ×2, max-pool, fc128-ReLU; convs 3×3 of width w, w, 2w, 2w. */
-    private static String smallCnn(ComputationGraphConfiguration.GraphBuilder g, int w) {
-        String x = "input";
+    private static String smallCnn(ComputationGraphConfiguration.GraphBuilder g, String x, int w, boolean pad) {
         int[] widths = {w, w, 2 * w, 2 * w};
         for (int i = 0; i < widths.length; i++) {
             String n = Integer.toString(i + 1);
-            g.addLayer("conv" + n, conv(3, 1, widths[i], true), x);
+            g.addLayer("conv" + n, conv(3, 1, widths[i], true, pad), x);
             g.addLayer("bn" + n, new BatchNormalization.Builder().build(), "conv" + n);
             g.addLayer("relu" + n, relu(), "bn" + n);
             x = "relu" + n;
@@ -78,8 +97,8 @@ public final class Models {
      * bn1-relu1 → [shortcut 1×1 strided conv on relu1 when the shape changes] → conv1 → bn2-relu2 → conv2
      * → add.
      */
-    private static String preActResNet18(ComputationGraphConfiguration.GraphBuilder g, int w) {
-        g.addLayer("stem", conv(3, 1, w, false), "input");
+    private static String preActResNet18(ComputationGraphConfiguration.GraphBuilder g, String input, int w, boolean pad) {
+        g.addLayer("stem", conv(3, 1, w, false, pad), input);
         String x = "stem";
         int in = w;
         int[] strides = {1, 2, 2, 2};
@@ -87,7 +106,7 @@ public final class Models {
             int out = w << s;
             for (int b = 0; b < 2; b++) {
                 int stride = b == 0 ? strides[s] : 1;
-                x = preActBlock(g, "s" + (s + 1) + "b" + (b + 1), x, in, out, stride);
+                x = preActBlock(g, "s" + (s + 1) + "b" + (b + 1), x, in, out, stride, pad);
                 in = out;
             }
         }
@@ -96,25 +115,28 @@ public final class Models {
     }
 
     private static String preActBlock(ComputationGraphConfiguration.GraphBuilder g, String p, String x, int in,
-                                      int out, int stride) {
+                                      int out, int stride, boolean pad) {
         g.addLayer(p + "_bn1", new BatchNormalization.Builder().build(), x);
         g.addLayer(p + "_relu1", relu(), p + "_bn1");
         String shortcut = x;
         if (stride != 1 || in != out) {
-            g.addLayer(p + "_shortcut", conv(1, stride, out, false), p + "_relu1");
+            g.addLayer(p + "_shortcut", conv(1, stride, out, false, pad), p + "_relu1");
             shortcut = p + "_shortcut";
         }
-        g.addLayer(p + "_conv1", conv(3, stride, out, false), p + "_relu1");
+        g.addLayer(p + "_conv1", conv(3, stride, out, false, pad), p + "_relu1");
         g.addLayer(p + "_bn2", new BatchNormalization.Builder().build(), p + "_conv1");
         g.addLayer(p + "_relu2", relu(), p + "_bn2");
-        g.addLayer(p + "_conv2", conv(3, 1, out, false), p + "_relu2");
+        g.addLayer(p + "_conv2", conv(3, 1, out, false, pad), p + "_relu2");
         g.addVertex(p + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), p + "_conv2", shortcut);
         return p + "_add";
     }
 
-    private static ConvolutionLayer conv(int k, int stride, int nOut, boolean bias) {
-        return new ConvolutionLayer.Builder(k, k).stride(stride, stride).nOut(nOut).hasBias(bias)
-                .activation(Activation.IDENTITY).build();
+    /** {@code pad}: explicit k/2 padding (with the Truncate mode of the PyTorch layout); else SAME mode. */
+    private static ConvolutionLayer conv(int k, int stride, int nOut, boolean bias, boolean pad) {
+        ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(k, k).stride(stride, stride).nOut(nOut).hasBias(bias)
+                .activation(Activation.IDENTITY);
+        if (pad) b.padding(k / 2, k / 2);
+        return b.build();
     }
 
     // BatchNormalization.Builder().activation(...) is silently ignored by DL4J: ReLU is its own layer.

@@ -37,10 +37,25 @@ class ProbeNetTest {
     @Test
     void inputGradientMatchesFiniteDifferencesInDoublePrecision() {
         ComputationGraph net = resnet().convertDataType(DataType.DOUBLE);
-        ProbeNet p = ProbeNet.of(net);
         Nd4j.getRandom().setSeed(5);
-        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 3, 9, 9);
-        for (String layer : new String[] {"stem", "s2b1_shortcut", "s3b2_conv1", "s4b2_conv2"}) {
+        assertGradientsMatchFiniteDifferences(ProbeNet.of(net), Nd4j.rand(DataType.DOUBLE, 3, 3, 9, 9),
+                "stem", "s2b1_shortcut", "s3b2_conv1", "s4b2_conv2");
+    }
+
+    /** An imported model: PyTorch's explicit padding and the input normalisation vertex. */
+    @Test
+    void importedModelsForwardAndGradientsAreExact() throws java.io.IOException {
+        ComputationGraph net = org.fmplab.importer.TorchImportTest.resnet("safetensors");
+        ProbeNet p = ProbeNet.of(net);
+        INDArray x = org.fmplab.importer.TorchImportTest.npy("preactresnet18-w4-input.npy");
+        INDArray pytorch = org.fmplab.importer.TorchImportTest.npy("preactresnet18-w4-logits.npy");
+        assertTrue(org.fmplab.importer.TorchImportTest.maxDiff(p.logits(p.forward(x)), pytorch) < 1e-4);
+        assertGradientsMatchFiniteDifferences(ProbeNet.of(net.convertDataType(DataType.DOUBLE)), x.castTo(DataType.DOUBLE),
+                "stem", "s2b1_conv1", "s2b1_shortcut");
+    }
+
+    private static void assertGradientsMatchFiniteDifferences(ProbeNet p, INDArray x, String... layers) {
+        for (String layer : layers) {
             int l = p.indexOf(layer);
             INDArray clean = p.forward(x, l).value(l);
             INDArray x0 = x.add(Nd4j.rand(DataType.DOUBLE, x.shape()).subi(0.5).muli(0.1));
