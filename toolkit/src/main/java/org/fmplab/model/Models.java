@@ -27,8 +27,26 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class Models {
     private Models() { }
 
-    /** Builds and initialises the network described by {@code spec}. */
+    /** System property: {@code dl4j} builds the nets from DL4J's own layers only (to compare speed). */
+    public static final String LAYERS_PROPERTY = "fmplab.layers";
+
+    /**
+     * Builds and initialises the network described by {@code spec}, with this project's faster layers
+     * ({@link KeptOutputConvolution}) on the CPU backend unless {@code fmplab.layers=dl4j}; on CUDA the nets
+     * keep DL4J's own layers (cuDNN).
+     */
     public static ComputationGraph build(ModelSpec spec) {
+        return build(spec, ownLayersByDefault());
+    }
+
+    /** Whether {@link #build(ModelSpec)} uses this project's layers here. */
+    public static boolean ownLayersByDefault() {
+        Backend.init();
+        return !"dl4j".equalsIgnoreCase(System.getProperty(LAYERS_PROPERTY, "own")) && Backend.cpu();
+    }
+
+    /** As {@link #build(ModelSpec)}, choosing the layers: {@code ownLayers} false gives DL4J's own. */
+    public static ComputationGraph build(ModelSpec spec, boolean ownLayers) {
         Backend.init();
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
@@ -39,8 +57,8 @@ public final class Models {
                 .addInputs("input")
                 .setInputTypes(InputType.convolutional(spec.height(), spec.imageWidth(), spec.channels()));
         String last = switch (spec.architecture()) {
-            case ModelSpec.SMALL_CNN -> smallCnn(g, spec.width());
-            case ModelSpec.PREACT_RESNET18 -> preActResNet18(g, spec.width());
+            case ModelSpec.SMALL_CNN -> smallCnn(g, spec.width(), ownLayers);
+            case ModelSpec.PREACT_RESNET18 -> preActResNet18(g, spec.width(), ownLayers);
             default -> throw new IllegalArgumentException(spec.architecture());
         };
         g.addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
@@ -53,12 +71,12 @@ public final class Models {
     }
 
     /** conv-BN-ReLU ×2, max-pool, conv-BN-ReLU ×2, max-pool, fc128-ReLU; convs 3×3 of width w, w, 2w, 2w. */
-    private static String smallCnn(ComputationGraphConfiguration.GraphBuilder g, int w) {
+    private static String smallCnn(ComputationGraphConfiguration.GraphBuilder g, int w, boolean own) {
         String x = "input";
         int[] widths = {w, w, 2 * w, 2 * w};
         for (int i = 0; i < widths.length; i++) {
             String n = Integer.toString(i + 1);
-            g.addLayer("conv" + n, conv(3, 1, widths[i], true), x);
+            g.addLayer("conv" + n, conv(3, 1, widths[i], true, own), x);
             g.addLayer("bn" + n, new BatchNormalization.Builder().build(), "conv" + n);
             g.addLayer("relu" + n, relu(), "bn" + n);
             x = "relu" + n;
@@ -78,8 +96,8 @@ public final class Models {
      * bn1-relu1 → [shortcut 1×1 strided conv on relu1 when the shape changes] → conv1 → bn2-relu2 → conv2
      * → add.
      */
-    private static String preActResNet18(ComputationGraphConfiguration.GraphBuilder g, int w) {
-        g.addLayer("stem", conv(3, 1, w, false), "input");
+    private static String preActResNet18(ComputationGraphConfiguration.GraphBuilder g, int w, boolean own) {
+        g.addLayer("stem", conv(3, 1, w, false, own), "input");
         String x = "stem";
         int in = w;
         int[] strides = {1, 2, 2, 2};
@@ -87,7 +105,7 @@ public final class Models {
             int out = w << s;
             for (int b = 0; b < 2; b++) {
                 int stride = b == 0 ? strides[s] : 1;
-                x = preActBlock(g, "s" + (s + 1) + "b" + (b + 1), x, in, out, stride);
+                x = preActBlock(g, "s" + (s + 1) + "b" + (b + 1), x, in, out, stride, own);
                 in = out;
             }
         }
@@ -96,25 +114,26 @@ public final class Models {
     }
 
     private static String preActBlock(ComputationGraphConfiguration.GraphBuilder g, String p, String x, int in,
-                                      int out, int stride) {
+                                      int out, int stride, boolean own) {
         g.addLayer(p + "_bn1", new BatchNormalization.Builder().build(), x);
         g.addLayer(p + "_relu1", relu(), p + "_bn1");
         String shortcut = x;
         if (stride != 1 || in != out) {
-            g.addLayer(p + "_shortcut", conv(1, stride, out, false), p + "_relu1");
+            g.addLayer(p + "_shortcut", conv(1, stride, out, false, own), p + "_relu1");
             shortcut = p + "_shortcut";
         }
-        g.addLayer(p + "_conv1", conv(3, stride, out, false), p + "_relu1");
+        g.addLayer(p + "_conv1", conv(3, stride, out, false, own), p + "_relu1");
         g.addLayer(p + "_bn2", new BatchNormalization.Builder().build(), p + "_conv1");
         g.addLayer(p + "_relu2", relu(), p + "_bn2");
-        g.addLayer(p + "_conv2", conv(3, 1, out, false), p + "_relu2");
+        g.addLayer(p + "_conv2", conv(3, 1, out, false, own), p + "_relu2");
         g.addVertex(p + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), p + "_conv2", shortcut);
         return p + "_add";
     }
 
-    private static ConvolutionLayer conv(int k, int stride, int nOut, boolean bias) {
-        return new ConvolutionLayer.Builder(k, k).stride(stride, stride).nOut(nOut).hasBias(bias)
-                .activation(Activation.IDENTITY).build();
+    private static ConvolutionLayer conv(int k, int stride, int nOut, boolean bias, boolean own) {
+        ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(k, k).stride(stride, stride).nOut(nOut).hasBias(bias)
+                .activation(Activation.IDENTITY);
+        return own ? new KeptOutputConvolution(b) : b.build();
     }
 
     // BatchNormalization.Builder().activation(...) is silently ignored by DL4J: ReLU is its own layer.
