@@ -14,7 +14,8 @@ final class Bench {
     static final String USAGE = """
             usage: ./fmplab bench WHAT [options]
               train   [--steps N] [--rounds R] [--nets KEY,..] [--vs-pytorch] [--vs-dl4j-batchnorm]
-                      [--vs-dl4j-conv] [--out DIR]  training img/s of SmallCNN and PreActResNet-18 (w16, w64),
+                      [--vs-dl4j-layers] [--out DIR]
+                                                    training img/s of SmallCNN and PreActResNet-18 (w16, w64),
                                                     medians of R interleaved rounds (DIR/bench-train.csv);
                                                     KEY e.g. preactresnet18/16/3x32x32 (a prefix selects)
               fmp     [--vs-pytorch]               FMP ranking channels/s: fast path vs reference (vs PyTorch)
@@ -29,11 +30,11 @@ final class Bench {
         String[] rest = Arrays.copyOfRange(argv, Math.min(1, argv.length), argv.length);
         switch (what) {
             case "train" -> {
-                Args a = new Args(rest, Set.of("vs-pytorch", "vs-dl4j-batchnorm", "vs-dl4j-conv"));
+                Args a = new Args(rest, Set.of("vs-pytorch", "vs-dl4j-batchnorm", "vs-dl4j-layers"));
                 boolean vsPytorch = a.flag("vs-pytorch");
                 List<TrainBench.Variant> baselines = new ArrayList<>();
                 if (a.flag("vs-dl4j-batchnorm")) baselines.add(TrainBench.Variant.DL4J_BATCHNORM);
-                if (a.flag("vs-dl4j-conv")) baselines.add(TrainBench.Variant.DL4J_CONV);
+                if (a.flag("vs-dl4j-layers")) baselines.add(TrainBench.Variant.DL4J_LAYERS);
                 int steps = a.getInt("steps", 8);
                 int rounds = a.getInt("rounds", 3);
                 if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);

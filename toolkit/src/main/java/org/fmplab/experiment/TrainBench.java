@@ -45,8 +45,8 @@ public final class TrainBench {
         OURS("ours", s -> withBatchStats(Models.build(s))),
         /** Ours without {@link BatchStatsHelper}: DL4J's BatchNorm helper. */
         DL4J_BATCHNORM("DL4J's BatchNorm", Models::build),
-        /** Ours with DL4J's own convolution layer (no {@code KeptOutputConvolution}): the code before it. */
-        DL4J_CONV("DL4J's convolution", s -> withBatchStats(Models.build(s, false)));
+        /** Ours with DL4J's own convolution and ReLU layers ({@code Models.build(spec, false)}): the code before them. */
+        DL4J_LAYERS("DL4J's layers", s -> withBatchStats(Models.build(s, false)));
 
         final String label;
         final Function<ModelSpec, ComputationGraph> build;

@@ -32,7 +32,7 @@ public final class Models {
 
     /**
      * Builds and initialises the network described by {@code spec}, with this project's faster layers
-     * ({@link KeptOutputConvolution}) on the CPU backend unless {@code fmplab.layers=dl4j}; on CUDA the nets
+     * ({@link KeptOutputConvolution}, {@link ReluLayer}) on the CPU backend unless {@code fmplab.layers=dl4j}; on CUDA the nets
      * keep DL4J's own layers (cuDNN).
      */
     public static ComputationGraph build(ModelSpec spec) {
@@ -78,7 +78,7 @@ public final class Models {
             String n = Integer.toString(i + 1);
             g.addLayer("conv" + n, conv(3, 1, widths[i], true, own), x);
             g.addLayer("bn" + n, new BatchNormalization.Builder().build(), "conv" + n);
-            g.addLayer("relu" + n, relu(), "bn" + n);
+            g.addLayer("relu" + n, relu(own), "bn" + n);
             x = "relu" + n;
             if (i % 2 == 1) {
                 String p = "pool" + (i / 2 + 1);
@@ -116,7 +116,7 @@ public final class Models {
     private static String preActBlock(ComputationGraphConfiguration.GraphBuilder g, String p, String x, int in,
                                       int out, int stride, boolean own) {
         g.addLayer(p + "_bn1", new BatchNormalization.Builder().build(), x);
-        g.addLayer(p + "_relu1", relu(), p + "_bn1");
+        g.addLayer(p + "_relu1", relu(own), p + "_bn1");
         String shortcut = x;
         if (stride != 1 || in != out) {
             g.addLayer(p + "_shortcut", conv(1, stride, out, false, own), p + "_relu1");
@@ -124,7 +124,7 @@ public final class Models {
         }
         g.addLayer(p + "_conv1", conv(3, stride, out, false, own), p + "_relu1");
         g.addLayer(p + "_bn2", new BatchNormalization.Builder().build(), p + "_conv1");
-        g.addLayer(p + "_relu2", relu(), p + "_bn2");
+        g.addLayer(p + "_relu2", relu(own), p + "_bn2");
         g.addLayer(p + "_conv2", conv(3, 1, out, false, own), p + "_relu2");
         g.addVertex(p + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), p + "_conv2", shortcut);
         return p + "_add";
@@ -137,7 +137,7 @@ public final class Models {
     }
 
     // BatchNormalization.Builder().activation(...) is silently ignored by DL4J: ReLU is its own layer.
-    private static ActivationLayer relu() {
-        return new ActivationLayer.Builder().activation(Activation.RELU).build();
+    private static ActivationLayer relu(boolean own) {
+        return own ? new ReluLayer() : new ActivationLayer.Builder().activation(Activation.RELU).build();
     }
 }

@@ -17,7 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-class KeptOutputConvolutionTest {
+/** {@link KeptOutputConvolution} and {@link ReluLayer}: the CPU nets' own layers against DL4J's. */
+class OwnLayersTest {
     private static final ModelSpec SPEC = new ModelSpec(ModelSpec.PREACT_RESNET18, 4, 3, 8, 8, 10, 3);
 
     private static DataSet batch(int n, int seed) {
@@ -32,14 +33,19 @@ class KeptOutputConvolutionTest {
                 .map(l -> (KeptOutputConvolution.Impl) l).toList();
     }
 
+    private static long relus(ComputationGraph net) {
+        return java.util.Arrays.stream(net.getLayers()).filter(l -> l instanceof ReluLayer.Impl).count();
+    }
+
     @Test
-    void cpuNetsUseItAndTrainLikeDl4jsConvolution() {
+    void cpuNetsUseThemAndTrainLikeDl4jsLayers() {
         ComputationGraph ours = Models.build(SPEC, true);
         ComputationGraph dl4j = Models.build(SPEC, false);
         assertEquals(ours.params(), dl4j.params(), "same seed, same initial parameters");
         assertEquals(FeatureMapLayers.of(dl4j), FeatureMapLayers.of(ours), "pruning sees the same convolutions");
         assertEquals(convs(ours).size(), FeatureMapLayers.of(ours).size());
-        assertTrue(convs(dl4j).isEmpty());
+        assertEquals(16, relus(ours), "every BatchNorm's ReLU");
+        assertTrue(convs(dl4j).isEmpty() && relus(dl4j) == 0);
         int[] sizes = {6, 6, 4, 6};
         for (int step = 0; step < sizes.length; step++) {
             DataSet d = batch(sizes[step], step);
@@ -82,13 +88,29 @@ class KeptOutputConvolutionTest {
     }
 
     @Test
+    void reluMatchesDl4jsActivationLayerAndKeepsItsInput() {
+        ComputationGraph ours = Models.build(SPEC, true), dl4j = Models.build(SPEC, false);
+        Layer relu = ours.getLayer("s1b1_relu1"), ref = dl4j.getLayer("s1b1_relu1");
+        assertTrue(relu instanceof ReluLayer.Impl);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        INDArray x = SeededInit.uniform(new java.util.SplittableRandom(4), 3, 4, 8, 8).subi(0.5);
+        INDArray x0 = x.dup();
+        INDArray eps = SeededInit.uniform(new java.util.SplittableRandom(5), 3, 4, 8, 8);
+        assertEquals(ref.activate(x.dup(), true, mgr), relu.activate(x, true, mgr));
+        assertEquals(ref.backpropGradient(eps, mgr).getSecond(), relu.backpropGradient(eps, mgr).getSecond());
+        assertEquals(x0, x, "the input is left as it was");
+        assertEquals(ref.activate(x.dup(), false, mgr), relu.activate(x.dup(), false, mgr), "inference");
+    }
+
+    @Test
     void roundTripsThroughTheModelFormat(@TempDir Path dir) throws Exception {
         ComputationGraph net = Models.build(SPEC, true);
         net.fit(batch(6, 1));
         ModelIO.save(net, dir, java.util.Map.of());
         assertTrue(Files.readString(dir.resolve("config.json")).contains(KeptOutputConvolution.class.getName()));
         ComputationGraph back = ModelIO.load(dir).model();
-        assertEquals(convs(net).size(), convs(back).size(), "the custom layer comes back as itself");
+        assertEquals(convs(net).size(), convs(back).size(), "the custom layers come back as themselves");
+        assertEquals(relus(net), relus(back));
         INDArray x = batch(6, 2).getFeatures();
         assertEquals(net.outputSingle(false, x), back.outputSingle(false, x));
     }
