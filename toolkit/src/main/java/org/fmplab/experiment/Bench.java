@@ -3,15 +3,21 @@ package org.fmplab.experiment;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /** {@code ./fmplab bench WHAT}: benchmarks that print figures (speed targets live here, not in tests). */
 final class Bench {
     static final String USAGE = """
             usage: ./fmplab bench WHAT [options]
-              train   [--steps N] [--vs-pytorch] [--vs-dl4j-batchnorm]
-                                                    training img/s of SmallCNN and PreActResNet-18 (w16, w64)
+              train   [--steps N] [--rounds R] [--nets KEY,..] [--vs-pytorch] [--vs-dl4j-batchnorm]
+                      [--vs-dl4j-layers] [--out DIR]
+                                                    training img/s of SmallCNN and PreActResNet-18 (w16, w64),
+                                                    medians of R interleaved rounds (DIR/bench-train.csv);
+                                                    KEY e.g. preactresnet18/16/3x32x32 (a prefix selects)
               fmp     [--vs-pytorch]               FMP ranking channels/s: fast path vs reference (vs PyTorch)
               attacks [--attacks a,b] [--epochs E] ...   attack x CA/ASR/RA/time table on the default
               kernel                                Jupyter kernel start-up and cell round trip
@@ -24,12 +30,19 @@ final class Bench {
         String[] rest = Arrays.copyOfRange(argv, Math.min(1, argv.length), argv.length);
         switch (what) {
             case "train" -> {
-                Args a = new Args(rest, Set.of("vs-pytorch", "vs-dl4j-batchnorm"));
+                Args a = new Args(rest, Set.of("vs-pytorch", "vs-dl4j-batchnorm", "vs-dl4j-layers"));
                 boolean vsPytorch = a.flag("vs-pytorch");
-                boolean vsDl4jBn = a.flag("vs-dl4j-batchnorm");
+                List<TrainBench.Variant> baselines = new ArrayList<>();
+                if (a.flag("vs-dl4j-batchnorm")) baselines.add(TrainBench.Variant.DL4J_BATCHNORM);
+                if (a.flag("vs-dl4j-layers")) baselines.add(TrainBench.Variant.DL4J_LAYERS);
                 int steps = a.getInt("steps", 8);
+                int rounds = a.getInt("rounds", 3);
+                if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+                String nets = a.get("nets", "");
+                List<String> only = nets.isBlank() ? List.of() : List.of(nets.split(","));
+                String dir = a.get("out", null);
                 a.rejectUnknown();
-                TrainBench.run(out, 128, steps, vsPytorch, vsDl4jBn);
+                TrainBench.run(out, 128, steps, rounds, vsPytorch, baselines, only, dir == null ? null : Path.of(dir));
                 return 0;
             }
             case "fmp" -> {

@@ -3,13 +3,11 @@ package org.fmplab.experiment;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** Runs our PyTorch reference scripts under {@code bench/} (Debian's python3-torch) and compares. */
 final class PytorchBench {
@@ -38,14 +36,13 @@ final class PytorchBench {
         }
     }
 
-    /** Times the net of {@code ours} in PyTorch and prints both figures and their ratio. */
-    static void compareTraining(PrintStream out, TrainBench.Row ours, int steps) {
-        for (String line : runScript("train_pytorch.py", Integer.toString(steps), ours.net(), Integer.toString(ours.width()), ours.input())) {
+    /** Training images/s of one net in PyTorch ({@code bench/train_pytorch.py}, same batch and steps). */
+    static double trainingImagesPerSecond(String net, int width, String input, int steps) {
+        String key = net + "/" + width + "/" + input;
+        for (String line : runScript("train_pytorch.py", Integer.toString(steps), net, Integer.toString(width), input)) {
             String[] f = line.split("\\s+");
-            if (f.length != 4 || !(f[0] + "/" + f[1] + "/" + f[2]).equals(ours.key())) continue;
-            double torch = Double.parseDouble(f[3]);
-            out.printf(Locale.ROOT, "%-16s width %-3s %-8s DL4J %8.1f img/s, PyTorch %8.1f img/s, ratio %.2fx%n",
-                    f[0], f[1], f[2], ours.imagesPerSecond(), torch, ours.imagesPerSecond() / torch);
+            if (f.length == 4 && (f[0] + "/" + f[1] + "/" + f[2]).equals(key)) return Double.parseDouble(f[3]);
         }
+        throw new IllegalStateException("bench/train_pytorch.py printed no figure for " + key);
     }
 }

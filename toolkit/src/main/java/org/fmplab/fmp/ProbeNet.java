@@ -26,6 +26,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.fmplab.model.NormalizeVertex;
+import org.fmplab.model.KeptOutputConvolution;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -101,7 +102,7 @@ final class ProbeNet {
             return new ProbeNode.Unsupported(name, in, type + " with preprocessor " + pre.getClass().getSimpleName());
         }
         org.deeplearning4j.nn.api.Layer runtime = net.getLayer(name);
-        if (layer.getClass() == ConvolutionLayer.class) {
+        if (KeptOutputConvolution.isPlainConvolution(layer)) {
             ConvolutionLayer c = (ConvolutionLayer) layer;
             if (!(c.getActivationFn() instanceof ActivationIdentity) || c.getCnn2dDataFormat() != CNN2DFormat.NCHW
                     || c.getConvolutionMode() == ConvolutionMode.Causal) {

@@ -55,6 +55,11 @@ public final class Backend {
         lastNativeGc = System.nanoTime();
     }
 
+    /** True on ND4J's CPU backend (false on CUDA). */
+    public static boolean cpu() {
+        return "CPU".equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend", ""));
+    }
+
     /** Builds a one-convolution network and reports whether its fast helper is really active. */
     public static Status check() {
         init();

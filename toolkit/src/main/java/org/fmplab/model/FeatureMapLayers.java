@@ -26,7 +26,7 @@ public final class FeatureMapLayers {
         for (int idx : net.topologicalSortOrder()) {
             String name = net.getVertices()[idx].getVertexName();
             Layer layer = layerConf(conf, name);
-            if (layer != null && layer.getClass() == ConvolutionLayer.class) {
+            if (KeptOutputConvolution.isPlainConvolution(layer)) {
                 ConvolutionLayer c = (ConvolutionLayer) layer;
                 Set<String> bns = new LinkedHashSet<>();
                 collectConsumerBns(conf, inputs, name, bns);

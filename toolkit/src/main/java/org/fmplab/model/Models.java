@@ -27,9 +27,27 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class Models {
     private Models() { }
 
-    /** Builds and initialises the network described by {@code spec}. */
+    /** System property: {@code dl4j} builds the nets from DL4J's own layers only (to compare speed). */
+    public static final String LAYERS_PROPERTY = "fmplab.layers";
+
+    /**
+     * Builds and initialises the network described by {@code spec}, with this project's faster layers
+     * ({@link KeptOutputConvolution}, {@link ReluLayer}) on the CPU backend unless {@code fmplab.layers=dl4j}; on CUDA the nets
+     * keep DL4J's own layers (cuDNN).
+     */
     public static ComputationGraph build(ModelSpec spec) {
-        return build(spec, null, false);
+        return build(spec, null, false, ownLayersByDefault());
+    }
+
+    /** Whether {@link #build(ModelSpec)} uses this project's layers here. */
+    public static boolean ownLayersByDefault() {
+        Backend.init();
+        return !"dl4j".equalsIgnoreCase(System.getProperty(LAYERS_PROPERTY, "own")) && Backend.cpu();
+    }
+
+    /** As {@link #build(ModelSpec)}, choosing the layers: {@code ownLayers} false gives DL4J's own. */
+    public static ComputationGraph build(ModelSpec spec, boolean ownLayers) {
+        return build(spec, null, false, ownLayers);
     }
 
     /**
@@ -40,10 +58,10 @@ public final class Models {
      * "normalize" between "input" and the first convolution.
      */
     public static ComputationGraph buildPytorchLayout(ModelSpec spec, NormalizeVertex norm) {
-        return build(spec, norm, true);
+        return build(spec, norm, true, ownLayersByDefault());
     }
 
-    private static ComputationGraph build(ModelSpec spec, NormalizeVertex norm, boolean torchPadding) {
+    private static ComputationGraph build(ModelSpec spec, NormalizeVertex norm, boolean torchPadding, boolean own) {
         Backend.init();
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
@@ -59,8 +77,8 @@ public final class Models {
             in = "normalize";
         }
         String last = switch (spec.architecture()) {
-            case ModelSpec.SMALL_CNN -> smallCnn(g, in, spec.width(), torchPadding);
-            case ModelSpec.PREACT_RESNET18 -> preActResNet18(g, in, spec.width(), torchPadding);
+            case ModelSpec.SMALL_CNN -> smallCnn(g, in, spec.width(), torchPadding, own);
+            case ModelSpec.PREACT_RESNET18 -> preActResNet18(g, in, spec.width(), torchPadding, own);
             default -> throw new IllegalArgumentException(spec.architecture());
         };
         g.addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
@@ -73,13 +91,13 @@ public final class Models {
     }
 
     /** conv-BN-ReLU ×2, max-pool, conv-BN-ReLU ×2, max-pool, fc128-ReLU; convs 3×3 of width w, w, 2w, 2w. */
-    private static String smallCnn(ComputationGraphConfiguration.GraphBuilder g, String x, int w, boolean pad) {
+    private static String smallCnn(ComputationGraphConfiguration.GraphBuilder g, String x, int w, boolean pad, boolean own) {
         int[] widths = {w, w, 2 * w, 2 * w};
         for (int i = 0; i < widths.length; i++) {
             String n = Integer.toString(i + 1);
-            g.addLayer("conv" + n, conv(3, 1, widths[i], true, pad), x);
+            g.addLayer("conv" + n, conv(3, 1, widths[i], true, pad, own), x);
             g.addLayer("bn" + n, new BatchNormalization.Builder().build(), "conv" + n);
-            g.addLayer("relu" + n, relu(), "bn" + n);
+            g.addLayer("relu" + n, relu(own), "bn" + n);
             x = "relu" + n;
             if (i % 2 == 1) {
                 String p = "pool" + (i / 2 + 1);
@@ -97,8 +115,8 @@ public final class Models {
      * bn1-relu1 → [shortcut 1×1 strided conv on relu1 when the shape changes] → conv1 → bn2-relu2 → conv2
      * → add.
      */
-    private static String preActResNet18(ComputationGraphConfiguration.GraphBuilder g, String input, int w, boolean pad) {
-        g.addLayer("stem", conv(3, 1, w, false, pad), input);
+    private static String preActResNet18(ComputationGraphConfiguration.GraphBuilder g, String input, int w, boolean pad, boolean own) {
+        g.addLayer("stem", conv(3, 1, w, false, pad, own), input);
         String x = "stem";
         int in = w;
         int[] strides = {1, 2, 2, 2};
@@ -106,7 +124,7 @@ public final class Models {
             int out = w << s;
             for (int b = 0; b < 2; b++) {
                 int stride = b == 0 ? strides[s] : 1;
-                x = preActBlock(g, "s" + (s + 1) + "b" + (b + 1), x, in, out, stride, pad);
+                x = preActBlock(g, "s" + (s + 1) + "b" + (b + 1), x, in, out, stride, pad, own);
                 in = out;
             }
         }
@@ -115,32 +133,32 @@ public final class Models {
     }
 
     private static String preActBlock(ComputationGraphConfiguration.GraphBuilder g, String p, String x, int in,
-                                      int out, int stride, boolean pad) {
+                                      int out, int stride, boolean pad, boolean own) {
         g.addLayer(p + "_bn1", new BatchNormalization.Builder().build(), x);
-        g.addLayer(p + "_relu1", relu(), p + "_bn1");
+        g.addLayer(p + "_relu1", relu(own), p + "_bn1");
         String shortcut = x;
         if (stride != 1 || in != out) {
-            g.addLayer(p + "_shortcut", conv(1, stride, out, false, pad), p + "_relu1");
+            g.addLayer(p + "_shortcut", conv(1, stride, out, false, pad, own), p + "_relu1");
             shortcut = p + "_shortcut";
         }
-        g.addLayer(p + "_conv1", conv(3, stride, out, false, pad), p + "_relu1");
+        g.addLayer(p + "_conv1", conv(3, stride, out, false, pad, own), p + "_relu1");
         g.addLayer(p + "_bn2", new BatchNormalization.Builder().build(), p + "_conv1");
-        g.addLayer(p + "_relu2", relu(), p + "_bn2");
-        g.addLayer(p + "_conv2", conv(3, 1, out, false, pad), p + "_relu2");
+        g.addLayer(p + "_relu2", relu(own), p + "_bn2");
+        g.addLayer(p + "_conv2", conv(3, 1, out, false, pad, own), p + "_relu2");
         g.addVertex(p + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), p + "_conv2", shortcut);
         return p + "_add";
     }
 
-    /** {@code pad}: explicit k/2 padding (with the Truncate mode of the PyTorch layout); else SAME mode. */
-    private static ConvolutionLayer conv(int k, int stride, int nOut, boolean bias, boolean pad) {
+    /** {@code pad}: explicit k/2 padding (with the Truncate mode of the PyTorch layout); else SAME mode. {@code own}: our conv layer. */
+    private static ConvolutionLayer conv(int k, int stride, int nOut, boolean bias, boolean pad, boolean own) {
         ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(k, k).stride(stride, stride).nOut(nOut).hasBias(bias)
                 .activation(Activation.IDENTITY);
         if (pad) b.padding(k / 2, k / 2);
-        return b.build();
+        return own ? new KeptOutputConvolution(b) : b.build();
     }
 
     // BatchNormalization.Builder().activation(...) is silently ignored by DL4J: ReLU is its own layer.
-    private static ActivationLayer relu() {
-        return new ActivationLayer.Builder().activation(Activation.RELU).build();
+    private static ActivationLayer relu(boolean own) {
+        return own ? new ReluLayer() : new ActivationLayer.Builder().activation(Activation.RELU).build();
     }
 }
