@@ -39,7 +39,7 @@ fi
 SPEC="$(mktemp -d)/fmplab"
 trap 'rm -rf "$(dirname "$SPEC")"' EXIT
 mkdir -p "$SPEC"
-cp "$ROOT/kernel/kernelspec/kernel.json" "$ROOT/kernel/kernel.sh" "$SPEC/"
+cp "$ROOT/kernel/kernelspec/kernel.json" "$ROOT/kernel/kernel.sh" "$ROOT/kernel/memory.sh" "$SPEC/"
 if [ "$BUNDLE" -eq 1 ]; then
   cp -r "$LIB" "$SPEC/lib"
 else

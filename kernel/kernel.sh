@@ -9,6 +9,7 @@
 #                               (default 40; 30 below 3 GB)
 #   FMPLAB_KERNEL_OFFHEAP_PERCENT  ND4J off-heap limit as % of memory (default 40; 35 below 3 GB)
 #   FMPLAB_KERNEL_JAVA_OPTS     extra JVM options, added last
+#   FMPLAB_MEM_BYTES            the memory to size for (default: the container's limit or the RAM)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -38,27 +39,19 @@ java_major() {
 }
 MAJOR="$(java_major)"
 
-# Memory: the container's limit (cgroup v2 or v1) or the machine's RAM, in bytes.
-mem_bytes() {
-  local m=""
-  if [ -r /sys/fs/cgroup/memory.max ]; then m="$(cat /sys/fs/cgroup/memory.max)"; fi
-  if [ -z "$m" ] || [ "$m" = max ]; then
-    [ -r /sys/fs/cgroup/memory/memory.limit_in_bytes ] && m="$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
-  fi
-  local total=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) * 1024 ))
-  if [ -z "$m" ] || [ "$m" = max ] || [ "$m" -gt "$total" ]; then m="$total"; fi
-  echo "$m"
-}
-MEM="$(mem_bytes)"
+# Memory: the container's limit (cgroup v2 or v1) or the machine's RAM (memory.sh, shared with ./fmplab).
+# shellcheck source=memory.sh
+source "$HERE/memory.sh"
+MEM="$(fmplab_mem_bytes)"
 # ND4J's tensors live off-heap; the heap holds datasets (bytes), JShell and the compiler. On small
 # machines (Binder: 1-2 GB) leave more room for the JVM itself and the native libraries.
-if [ "$MEM" -lt $(( 3 * 1024 * 1024 * 1024 )) ]; then DEF_HEAP=30; DEF_OFF=35; else DEF_HEAP=40; DEF_OFF=40; fi
+if fmplab_small_memory "$MEM"; then DEF_HEAP=30; DEF_OFF=35; else DEF_HEAP=40; DEF_OFF=40; fi
 HEAP_PCT="${FMPLAB_KERNEL_HEAP_PERCENT:-$DEF_HEAP}"
 OFFHEAP_PCT="${FMPLAB_KERNEL_OFFHEAP_PERCENT:-$DEF_OFF}"
 
+# shellcheck disable=SC2207
 FLAGS=(
-  -XX:MaxRAMPercentage="$HEAP_PCT"
-  -Dorg.bytedeco.javacpp.maxbytes="$(( MEM / 100 * OFFHEAP_PCT ))"
+  $(fmplab_memory_flags "$MEM" "$HEAP_PCT" "$OFFHEAP_PCT")
   -Djava.awt.headless=true
   -Dfile.encoding=UTF-8
   # DL4J layer helpers (oneDNN) on: ten times faster convolutions.

@@ -74,10 +74,38 @@ def check_post_build(home):
     assert pathlib.Path(specs["fmplab"]["resource_dir"]) == spec_dir
 
 
-def test_binder_start_sets_the_data_root_and_quick_mode_for_the_kernels():
-    r = subprocess.run(["bash", str(BINDER / "start"), "bash", "-c", "echo $FMPLAB_DATA; echo $FMPLAB_QUICK"],
+def test_binder_start_sets_the_data_root_quick_mode_and_java_17_for_the_kernels():
+    r = subprocess.run(["bash", str(BINDER / "start"), "bash", "-c",
+                        "echo $FMPLAB_DATA; echo $FMPLAB_QUICK; java -XshowSettings:properties -version 2>&1 | grep java.specification.version"],
                        capture_output=True, text=True, env={"PATH": os.environ["PATH"]}, check=True)
-    assert r.stdout.split() == [str(ROOT / "datasets" / "cache"), "1"]
+    assert r.stdout.split() == [str(ROOT / "datasets" / "cache"), "1", "java.specification.version", "=", "17"]
+
+
+def test_post_build_pins_java_17_builds_visibly_and_keeps_one_copy_of_the_jars():
+    text = BINDER.joinpath("postBuild").read_text()
+    assert "source binder/java17.sh" in text and "mvn -B -q" not in text and "-ntp" in text
+    assert "ln -s ../../kernel/target/lib toolkit/target/lib" in text and 'rm -rf "$HOME/.m2/repository"' in text
+
+
+def test_a_quick_notebook_runs_in_a_kernel_sized_for_a_2_gb_container(tmp_path):
+    # The kernel launcher sizes the heap and ND4J's off-heap limit from FMPLAB_MEM_BYTES as it would
+    # from a 2 GB container's cgroup limit; 00-quickstart, shrunk as in the browser test, must finish.
+    import nbformat
+    from nbclient import NotebookClient
+    nb = nbformat.read(ROOT / "notebooks" / "00-quickstart.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        'System.out.println("MAX_HEAP=" + Runtime.getRuntime().maxMemory());\n'
+        'System.out.println("MAX_OFFHEAP=" + org.bytedeco.javacpp.Pointer.maxBytes());'))
+    two_gb = 2 * 1024 ** 3
+    env = {**os.environ, "FMPLAB_MEM_BYTES": str(two_gb), "FMPLAB_QUICK": "1", "FMPLAB_LIMIT": "1000",
+           "FMPLAB_EPOCHS": "1", "FMPLAB_CACHE": str(tmp_path / "cache")}
+    NotebookClient(nb, timeout=1200, startup_timeout=300, kernel_name="fmplab",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute(env=env)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors
+    out = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
+    values = dict(line.split("=", 1) for line in out.split())
+    assert int(values["MAX_HEAP"]) <= two_gb * 0.30 and int(values["MAX_OFFHEAP"]) <= two_gb * 0.35, values
 
 
 def test_fashion_mnist_fetch_deletes_a_download_whose_md5_differs_from_the_published_one(tmp_path):

@@ -5,8 +5,11 @@ directory (their run folders and caches go there, not into the repository), with
 the environment sets it. Then, per notebook:
   - no cell produced an error;
   - every cell tagged `plot` produced an image/png output;
-  - the cells tagged `result-*` printed their key results as KEY=VALUE lines, which are checked here
-    (for example 00-quickstart's ASR after FMP below 10%, with a real backdoor before it).
+  - the key results are checked here (for example 00-quickstart's ASR after FMP at most half the
+    backdoored model's): the test appends one cell to each notebook that prints them as KEY=VALUE lines
+    from the notebook's own variables (RESULTS below), so the notebooks carry no test-only prints;
+  - every plot is followed by a sentence saying what to look for, every notebook that shows FMP's
+    outcome carries the quick-mode caveat, and every notebook ends with a summary and the paper.
 The executed notebooks are kept in the temporary directory for inspection (printed on failure).
 """
 import json
@@ -29,6 +32,39 @@ CELL_TIMEOUT_S = 1200
 # The notebook stage should fit in 10 minutes on 2 idle cores (reported, see the runs fixture).
 BUDGET_S = 600
 KEY_VALUE = re.compile(r"^([A-Z][A-Z0-9_]*)=(\S+)\s*$", re.MULTILINE)
+RESULTS_TAG = "test-results"
+
+
+def prints(**values):
+    """Java that prints KEY=value for each Java expression."""
+    return "\n".join(f'System.out.println("{k}=" + ({v}));' for k, v in values.items())
+
+
+# What each notebook's appended cell prints: Java over the notebook's own variables.
+RESULTS = {
+    "00-quickstart": prints(STAGES='String.join(",", run.stages().stream().map(StageResult::name).toList())',
+                            ASR_BEFORE="before.asr()", CA_BEFORE="before.ca()", ASR_AFTER_FMP="after.asr()",
+                            CA_AFTER_FMP="after.ca()", RA_AFTER_FMP="after.ra()"),
+    "01-poisoning": prints(ATTACKS_SHOWN="attacks.size()", POISONED_ALL_TO_ONE="oneToOne.poisonCount()",
+                           POISONED_ALL_TO_ALL="allToAll.poisonCount()",
+                           CLEAN_LABEL_KEEPS_LABELS="(double) kept / victims.length",
+                           BACKDOOR_TEST_NON_TARGET="(double) nonTarget / targets.length"),
+    "02-backdoored-model": prints(CA="scores.ca()", ASR="scores.asr()", RA="scores.ra()",
+                                  EPOCHS_TRAINED="trained.history().size()",
+                                  TOP_TAC_CHANGE="change[0]", LOW_TAC_CHANGE="change[3]"),
+    "03-ranking": prints(ONE_CHANNEL_ACCURACY="top.accuracy()", PERTURBATION_LINF="linf",
+                         EPSILON_PLUS_ALPHA="rank.epsilon() + rank.alpha()", RANKED_CHANNELS="ranking.size()",
+                         TOTAL_CHANNELS="total", ONE_LAYER_MATCHES_ALL_LAYERS="same ? 1.0 : 0.0"),
+    "04-pruning-and-fine-tuning": prints(PRUNED="mask.total()", PRUNED_MAX_ABS_ACTIVATION="maxAbs",
+                                         ASR_BACKDOORED="backdoored.asr()", ASR_AFTER_FINE_TUNING="freeFinal.asr()",
+                                         MASKED_MAX_ABS_WEIGHT="prunedMax.apply(maskedRun.model())",
+                                         TAC_COVERAGE="coverage.coverage()"),
+    "05-comparison": 'for (StageResult r : rows) System.out.println("ASR_" + r.name().toUpperCase().replace(\'-\', \'_\') + "=" + r.asr());\n'
+                     + prints(DEFENSES_COMPARED="rows.size() - 1"),
+    "06-your-own-attack": prints(CUSTOM_ASR_BEFORE="before.asr()", CUSTOM_ASR_AFTER_FMP="after.asr()"),
+}
+FMP_OUTCOME = ["00-quickstart", "03-ranking", "04-pruning-and-fine-tuning", "05-comparison", "06-your-own-attack"]
+PAPER = 'Huang & Bu, "Adversarial Feature Map Pruning for Backdoor", ICLR 2024'
 
 
 def text(value):
@@ -45,11 +81,9 @@ class Run:
         return [c for c in self.nb.cells if c.cell_type == "code" and (tag is None or tag in c.metadata.get("tags", []))]
 
     def results(self):
-        """KEY=VALUE lines printed by the cells tagged result-*, as floats where they parse."""
+        """KEY=VALUE lines printed by the appended results cell, as floats where they parse."""
         out = {}
-        for cell in self.cells():
-            if not any(t.startswith("result-") for t in cell.metadata.get("tags", [])):
-                continue
+        for cell in self.cells(RESULTS_TAG):
             # A cell's stdout may arrive in several stream outputs: join them first.
             stdout = "".join(text(o["text"]) for o in cell.get("outputs", [])
                              if o.get("output_type") == "stream" and o.get("name") == "stdout")
@@ -63,6 +97,7 @@ class Run:
 
 def execute(path, workdir):
     nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(RESULTS[path.stem], metadata={"tags": [RESULTS_TAG]}))
     client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, startup_timeout=300, kernel_name=KERNEL,
                             resources={"metadata": {"path": str(workdir)}})
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -81,14 +116,29 @@ def execute(path, workdir):
     return Run(path, nb, error, seconds, cpu, saved)
 
 
+class Runs(dict):
+    """Notebooks executed on first request, in the order asked for (one kernel at a time), so that
+    `pytest -k 00_quickstart` runs one notebook; `./fmplab test` asks for all of them in order."""
+
+    def __init__(self, workdir):
+        super().__init__()
+        self.workdir = workdir
+        self.load = [os.getloadavg()[0]]
+
+    def __missing__(self, stem):
+        self[stem] = execute(ROOT / "notebooks" / f"{stem}.ipynb", self.workdir)
+        return self[stem]
+
+
 @pytest.fixture(scope="session")
 def runs(tmp_path_factory):
-    """Executes every notebook once, sequentially (one kernel at a time)."""
     os.environ.setdefault("FMPLAB_QUICK", "1")
     workdir = tmp_path_factory.mktemp("notebooks")
-    load = [os.getloadavg()[0]]
-    results = {p.stem: execute(p, workdir) for p in NOTEBOOKS}
-    load.append(os.getloadavg()[0])
+    results = Runs(workdir)
+    yield results
+    if not results:
+        return
+    load = results.load + [os.getloadavg()[0]]
     summary = {"quick": os.environ["FMPLAB_QUICK"], "load_average": load, "cores": os.cpu_count(),
                "notebooks": {k: {"seconds": round(r.seconds, 1), "kernel_cpu_seconds": round(r.cpu_seconds, 1),
                                  "error": r.error is not None, "results": r.results()} for k, r in results.items()}}
@@ -102,7 +152,6 @@ def runs(tmp_path_factory):
     report = ROOT / "tests" / "target" / "notebook-timings.txt"  # ./fmplab test prints it at the end
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(line + "\n")
-    return results
 
 
 def run_of(runs, stem):
@@ -120,8 +169,30 @@ def test_the_tutorials_exist_and_are_committed_without_outputs():
         assert nb.metadata["kernelspec"] == {"name": "fmplab", "display_name": "FMP Lab (Java)", "language": "java"}
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), f"{p.name} has outputs"
-        assert "FMPLAB_QUICK" in code[0].source, f"{p.name}: the first code cell must read the size knobs"
+        assert "Tutorial T = Tutorial.fromEnvironment();" in code[0].source, f"{p.name}: the first code cell must be the shared set-up"
+        assert "FMPLAB_QUICK\"" not in "".join(c.source for c in code), f"{p.name} reads the size knobs itself"
+        assert not re.search(r'println\("[A-Z_]*=', "".join(c.source for c in code)), f"{p.name} has a test-only print"
         assert any(c.cell_type == "markdown" for c in nb.cells)
+
+
+def test_every_plot_says_what_to_look_for_and_every_notebook_ends_with_a_summary_and_the_paper():
+    for p in NOTEBOOKS:
+        cells = nbformat.read(p, as_version=4).cells
+        for i, c in enumerate(cells):
+            if c.cell_type == "code" and "plot" in c.metadata.get("tags", []):
+                after = cells[i + 1] if i + 1 < len(cells) else None
+                assert after is not None and after.cell_type == "markdown" and "What to look for" in after.source, \
+                    f"{p.name}: no sentence under the plot {c.source[:60]!r}"
+        last = cells[-1]
+        assert last.cell_type == "markdown" and "## Summary" in last.source and PAPER in last.source, p.name
+        assert "Try next" in last.source, p.name
+
+
+@pytest.mark.parametrize("stem", FMP_OUTCOME)
+def test_notebooks_showing_fmps_outcome_say_that_quick_mode_does_not_beat_chance(stem):
+    nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
+    words = [" ".join(c.source.replace(">", " ").replace("*", "").split()) for c in nb.cells if c.cell_type == "markdown"]
+    assert any("in quick mode FMP's ranking does not beat chance" in w for w in words), stem
 
 
 @pytest.mark.parametrize("stem", [p.stem for p in NOTEBOOKS])

@@ -105,6 +105,18 @@ public final class FmpLabKernel extends BaseKernel {
 
     @Override
     public Object evalRaw(String code) {
+        Timing.Cell timed = Timing.parse(code);
+        if (timed == null) return evalCell(code);
+        long t0 = System.nanoTime();
+        Object result = evalCell(timed.timed());
+        System.out.println(Timing.wall(System.nanoTime() - t0));
+        return timed.rest().isBlank() ? result : evalCell(timed.rest());
+    }
+
+    /** The kernel's {@code %mavenRepo} repositories (id to URL), used by {@code %maven}. */
+    final Map<String, String> mavenRepositories = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Object evalCell(String code) {
         String java;
         try {
             java = magicParser.resolveMagics(Magics.expandLoads(code));

@@ -2,6 +2,7 @@ package org.fmplab.kernel;
 
 import org.dflib.jjava.jupyter.kernel.BaseKernelBuilder;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.magic.CellMagic;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
 import org.dflib.jjava.jupyter.kernel.magic.MagicParser;
 
@@ -21,6 +22,12 @@ public final class FmpLabKernelBuilder extends BaseKernelBuilder<FmpLabKernelBui
         lineMagic("jars", magic((m, args) -> m.jars(args)));
         lineMagic("classpath", magic((m, args) -> m.classpath(args)));
         lineMagic("maven", magic((m, args) -> m.maven(args)));
+        lineMagic("mavenRepo", magic((m, args) -> m.mavenRepo(args)));
+        cellMagic("bash", (CellMagic<Object, FmpLabKernel>) (kernel, args, body) -> magics(kernel).bash(body));
+    }
+
+    private static Magics magics(FmpLabKernel kernel) {
+        return new Magics(kernel.session(), kernel.mavenRepositories);
     }
 
     private interface MagicBody {
@@ -28,7 +35,7 @@ public final class FmpLabKernelBuilder extends BaseKernelBuilder<FmpLabKernelBui
     }
 
     private static LineMagic<Object, FmpLabKernel> magic(MagicBody body) {
-        return (kernel, args) -> body.run(new Magics(kernel.session()), args);
+        return (kernel, args) -> body.run(magics(kernel), args);
     }
 
     @Override

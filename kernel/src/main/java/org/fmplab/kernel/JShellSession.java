@@ -249,8 +249,25 @@ public final class JShellSession implements AutoCloseable {
         return last;
     }
 
-    /** Signatures (and the type of an expression) at the cursor, or {@code null} when unknown. */
+    /** The toolkit's Javadoc, read on first help request. */
+    private Javadoc javadoc;
+
+    /**
+     * Signatures (and the type of an expression) at the cursor, followed by the Javadoc of the first
+     * toolkit symbol among them, or {@code null} when unknown.
+     */
     public String inspect(String code, int cursor) {
+        String signatures = signatures(code, cursor);
+        if (signatures == null) return null;
+        if (javadoc == null) javadoc = Javadoc.shipped();
+        for (String sig : signatures.split("\n")) {
+            String doc = javadoc.forSignature(sig);
+            if (doc != null) return signatures + "\n\n" + doc;
+        }
+        return signatures;
+    }
+
+    private String signatures(String code, int cursor) {
         int end = cursor;
         while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) end++;
         Piece piece = pieceAt(code, end);

@@ -11,6 +11,7 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -24,8 +25,12 @@ import java.util.stream.Stream;
  *   <li>{@code %classpath [PATH...]}: add class directories or jars, or print the class path;</li>
  *   <li>{@code %maven [-o|--offline] GROUP:ARTIFACT:VERSION...}: resolve artifacts and their
  *       dependencies with the Maven CLI and add them ({@code FMPLAB_OFFLINE=1} also means offline);</li>
- *   <li>{@code %load FILE}: the file's code, evaluated as if typed in the cell at that line.</li>
+ *   <li>{@code %mavenRepo ID URL}: a further repository for {@code %maven} (IJava's syntax);</li>
+ *   <li>{@code %load FILE}: the file's code, evaluated as if typed in the cell at that line;</li>
+ *   <li>{@code %%bash}: the cell's text run by bash in the kernel's working directory, its output
+ *       streamed; a non-zero exit is an error.</li>
  * </ul>
+ * {@code %time} and {@code %%time} are handled by the kernel ({@link Timing}).
  * Paths are relative to the kernel's working directory (the notebook's folder).
  */
 public final class Magics {
@@ -36,10 +41,64 @@ public final class Magics {
     private static final Pattern LOAD_LINE = Pattern.compile("(?m)^[ \\t]*%load[ \\t]+(.+?)[ \\t]*$");
 
     private final JShellSession session;
+    private final Map<String, String> repositories;
 
-    /** @param session the JShell session whose class path the magics extend */
-    public Magics(JShellSession session) {
+    /**
+     * @param session      the JShell session whose class path the magics extend
+     * @param repositories the kernel's {@code %mavenRepo} repositories (id to URL), read and extended here
+     */
+    public Magics(JShellSession session, Map<String, String> repositories) {
         this.session = session;
+        this.repositories = repositories;
+    }
+
+    /** {@code %mavenRepo ID URL}: {@code %maven} also resolves from this repository from now on. */
+    public String mavenRepo(List<String> args) {
+        if (args.size() != 2) throw new IllegalArgumentException("%mavenRepo: give ID URL, got " + args);
+        String id = args.get(0), url = args.get(1);
+        if (!id.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("%mavenRepo: id '" + id + "' may use letters, digits, '.', '_' and '-' only");
+        }
+        if (!url.matches("(https?|file)://\\S+")) {
+            throw new IllegalArgumentException("%mavenRepo: url '" + url + "' must start with http://, https:// or file://");
+        }
+        repositories.put(id, url);
+        System.out.println("%mavenRepo: " + id + " -> " + url);
+        return null;
+    }
+
+    /** {@code %%bash}: runs the cell's text with bash, streaming its output; fails on a non-zero exit. */
+    public Object bash(String body) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("fmplab-bash", ".log");
+        try {
+            int rc = runStreaming(new ProcessBuilder("bash", "-c", body), log, "%%bash needs bash on the PATH");
+            if (rc != 0) throw new IllegalStateException("%%bash: exit code " + rc);
+            return null;
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * Runs a process with its output (stdout and stderr) copied to this cell's output as it comes;
+     * an interrupt stops the process. Returns the exit code.
+     */
+    private static int runStreaming(ProcessBuilder pb, Path log, String missing) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new IOException(missing + ": " + e.getMessage(), e);
+        }
+        // Poll rather than block on the output, so that an interrupt stops the process promptly.
+        try (RandomAccessFile out = new RandomAccessFile(log.toFile(), "r")) {
+            while (!p.waitFor(200, TimeUnit.MILLISECONDS)) copyNew(out);
+            copyNew(out);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        return p.exitValue();
     }
 
     /** {@code %jars}: adds every jar that the arguments name. */
@@ -102,34 +161,15 @@ public final class Magics {
         Path dir = Files.createTempDirectory("fmplab-maven");
         Path cpFile = dir.resolve("classpath.txt");
         Path log = dir.resolve("mvn.log");
-        Files.writeString(dir.resolve("pom.xml"), """
-                <project xmlns="http://maven.apache.org/POM/4.0.0">
-                  <modelVersion>4.0.0</modelVersion>
-                  <groupId>notebook</groupId><artifactId>notebook</artifactId><version>1</version>
-                  <dependencies>
-                %s  </dependencies>
-                </project>
-                """.formatted(deps));
+        Files.writeString(dir.resolve("pom.xml"), pomXml(deps.toString(), repositories));
         List<String> cmd = new ArrayList<>(List.of("mvn", "-B", "-q", "-Dstyle.color=never"));
         if (offline) cmd.add("-o");
         cmd.addAll(List.of(DEPENDENCY_PLUGIN + ":build-classpath", "-Dmdep.includeScope=runtime",
                 "-Dmdep.outputFile=" + cpFile));
-        Process mvn;
-        try {
-            mvn = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        } catch (IOException e) {
-            throw new IOException("%maven needs the Maven command line (mvn) on the PATH: " + e.getMessage(), e);
-        }
-        // Poll rather than block on the output, so that an interrupt stops Maven promptly.
-        try (RandomAccessFile out = new RandomAccessFile(log.toFile(), "r")) {
-            while (!mvn.waitFor(200, TimeUnit.MILLISECONDS)) copyNew(out);
-            copyNew(out);
-        } catch (InterruptedException e) {
-            mvn.destroyForcibly();
-            throw e;
-        }
-        if (mvn.exitValue() != 0 || !Files.exists(cpFile)) {
-            throw new IOException("%maven: Maven failed (exit " + mvn.exitValue() + ")" + (offline ? " in offline mode" : ""));
+        int rc = runStreaming(new ProcessBuilder(cmd).directory(dir.toFile()), log,
+                "%maven needs the Maven command line (mvn) on the PATH");
+        if (rc != 0 || !Files.exists(cpFile)) {
+            throw new IOException("%maven: Maven failed (exit " + rc + ")" + (offline ? " in offline mode" : ""));
         }
         Set<String> known = new HashSet<>();
         for (String p : session.classpath()) known.add(Path.of(p).getFileName().toString());
@@ -149,6 +189,23 @@ public final class Magics {
         out.readFully(buf);
         System.out.print(new String(buf, StandardCharsets.UTF_8));
         System.out.flush();
+    }
+
+    /** The throw-away pom {@code %maven} resolves: the dependencies and the {@code %mavenRepo} repositories. */
+    static String pomXml(String dependencies, Map<String, String> repositories) {
+        StringBuilder repos = new StringBuilder();
+        repositories.forEach((id, url) -> repos.append("    <repository><id>").append(id).append("</id><url>")
+                .append(url.replace("&", "&amp;").replace("<", "&lt;")).append("</url></repository>\n"));
+        return """
+                <project xmlns="http://maven.apache.org/POM/4.0.0">
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>notebook</groupId><artifactId>notebook</artifactId><version>1</version>
+                  <repositories>
+                %s  </repositories>
+                  <dependencies>
+                %s  </dependencies>
+                </project>
+                """.formatted(repos, dependencies);
     }
 
     /** {@code G:A:V}, {@code G:A:PACKAGING:V} or {@code G:A:PACKAGING:CLASSIFIER:V} as a pom dependency. */

@@ -41,4 +41,24 @@ class MagicsTest {
                 () -> Magics.expandLoads("%load " + dir.resolve("nope.jsh")));
         assertTrue(e.getMessage().contains("nope.jsh"));
     }
+
+    @Test
+    void mavenRepoAddsARepositoryToThePomThatMavenResolves() {
+        var repos = new java.util.LinkedHashMap<String, String>();
+        new Magics(null, repos).mavenRepo(List.of("jitpack", "https://jitpack.io"));
+        String pom = Magics.pomXml(Magics.dependencyXml("g:a:1.0"), repos);
+        assertTrue(pom.contains("<repository><id>jitpack</id><url>https://jitpack.io</url></repository>"), pom);
+        assertTrue(pom.contains("<artifactId>a</artifactId>"), pom);
+        var e = assertThrows(IllegalArgumentException.class, () -> new Magics(null, repos).mavenRepo(List.of("x", "ftp://host")));
+        assertTrue(e.getMessage().contains("'ftp://host'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Magics(null, repos).mavenRepo(List.of("only-an-id")));
+    }
+
+    @Test
+    void timeMagicsSplitTheTimedCodeFromTheRest() {
+        assertEquals(new Timing.Cell("int x = 1;\nx + 1", ""), Timing.parse("%%time\nint x = 1;\nx + 1"));
+        assertEquals(new Timing.Cell("Thread.sleep(10);", "int y = 2;"), Timing.parse("%time Thread.sleep(10);\nint y = 2;"));
+        assertEquals(null, Timing.parse("int z = 3; // %time"));
+        assertTrue(Timing.wall(2_500_000_000L).equals("Wall time: 2.50 s"), Timing.wall(2_500_000_000L));
+    }
 }

@@ -11,22 +11,12 @@ import java.util.Set;
 
 /** {@code ./fmplab bench WHAT}: benchmarks that print figures (speed targets live here, not in tests). */
 final class Bench {
-    static final String USAGE = """
-            usage: ./fmplab bench WHAT [options]
-              train   [--steps N] [--rounds R] [--nets KEY,..] [--vs-pytorch] [--vs-dl4j-batchnorm]
-                      [--vs-dl4j-layers] [--out DIR]
-                                                    training img/s of SmallCNN and PreActResNet-18 (w16, w64),
-                                                    medians of R interleaved rounds (DIR/bench-train.csv);
-                                                    KEY e.g. preactresnet18/16/3x32x32 (a prefix selects)
-              fmp     [--vs-pytorch]               FMP ranking channels/s: fast path vs reference (vs PyTorch)
-              attacks [--attacks a,b] [--epochs E] ...   attack x CA/ASR/RA/time table on the default
-              kernel                                Jupyter kernel start-up and cell round trip
-            """;
+    static final String USAGE = Help.text("bench");
 
     private Bench() { }
 
     static int main(String[] argv, PrintStream out) {
-        String what = argv.length == 0 ? "help" : argv[0];
+        String what = argv.length == 0 || Arrays.asList(argv).contains("--help") ? "help" : argv[0];
         String[] rest = Arrays.copyOfRange(argv, Math.min(1, argv.length), argv.length);
         switch (what) {
             case "train" -> {

@@ -39,17 +39,7 @@ public final class Compare {
 
     private Compare() { }
 
-    static final String HELP = """
-            usage: ./fmplab compare [options]   attack x defense grid -> compare.csv/.md/.html/.png
-              --out DIR              output folder (default runs/compare); cache in DIR/cache
-              --attacks a,b          attacks (default: every registered attack)
-              --defenses x,y         defenses (default: every registered defense); "none" is always included
-              --defense-param D.K=V  parameter K of defense D (repeatable), e.g. anp.iterations=2000
-              --quick                smoke grid: badnets,blended x ft,fp,clp,random; SmallCNN width 8,
-                                     3k train / 1k test images, 1 epoch, short defenses
-              --dataset, --data-dir, --train-limit, --test-limit, --model, --width, --epochs,
-              --defender-fraction, --seed   as for ./fmplab run
-            """;
+    static final String HELP = Help.text("compare");
 
     /**
      * Runs the grid as a one-seed {@link Study} (so the grid and studies share one store, one fine-tuning and

@@ -28,20 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class ImportModel {
     private ImportModel() { }
 
-    static final String HELP = """
-            usage: ./fmplab import-model --arch NAME --weights FILE --classes N --input C,H,W --out DIR [options]
-              --arch NAME             preactresnet18 (BackdoorBench's names, any width) or smallcnn (bench/nets.py)
-              --weights FILE          a PyTorch state_dict as .safetensors or .npz (docs/import.md: never .pt)
-              --classes N             number of classes
-              --input C,H,W           input shape, e.g. 3,32,32
-              --mean M1,..,MC --std S1,..,SC   the input normalisation PyTorch applied (built into the model,
-                                      which then takes [0, 1] images); omit both for none
-              --out DIR               model directory to write (config.json, params.npy, manifest.json)
-              --check-input X.npy     a float batch N x C x H x W in [0, 1] ...
-              --check-logits Y.npy    ... and PyTorch's logits on it, N x classes: print the largest
-                                      difference; exit 1 (and write nothing) above the tolerance
-              --tolerance T           largest allowed |difference| of a logit (default 1e-4)
-            """;
+    static final String HELP = Help.text("import-model");
 
     static int main(String[] argv, PrintStream out) {
         Args a = new Args(argv, Set.of("help"));

@@ -16,6 +16,11 @@ public final class Main {
     public static void main(String[] argv) {
         Backend.init();
         PrintStream out = System.out;
+        // --version anywhere (./fmplab --version, ./fmplab run --version): print it and do nothing else.
+        if (java.util.Arrays.asList(argv).contains("--version")) {
+            out.println("fmplab " + Help.version());
+            System.exit(0);
+        }
         if (argv.length == 0) {
             usage(out);
             System.exit(2);
@@ -41,6 +46,9 @@ public final class Main {
         } catch (InterruptedWorkException e) {
             System.err.println("interrupted");
             System.exit(130);
+        } catch (RuntimeException | Error e) {
+            // Anything else: one line with the cause, the full trace in a file (Crash).
+            System.exit(Crash.report(e, argv, Path.of("runs")));
         }
     }
 
@@ -95,29 +103,7 @@ public final class Main {
         return c;
     }
 
-    static final String RUN_HELP = """
-            usage: ./fmplab run [options]      poison -> train -> defend -> report into runs/<name>/
-              --dataset NAME         fashion-mnist (default, offline), mnist, cifar10, cifar100, gtsrb, tiny-imagenet, folder
-              --data-dir DIR         dataset folder (default: the dataset's standard place; see datasets/README.md)
-              --train-limit N        class-balanced training subset size (default 20000; 0 = all)
-              --test-limit N         first N test images (default 0 = all)
-              --model NAME           preactresnet18 (default) or smallcnn
-              --width N              model width (default 16 for preactresnet18, 32 for smallcnn)
-              --attack NAME          badnets (default); see ./fmplab bench attacks for the others
-              --attack-param K=V     attack parameter override (repeatable)
-              --rate R               poisoning rate (default 0.1)
-              --target T             target label (default 0)
-              --label-mode M         all-to-one (default) or all-to-all
-              --epochs E --batch B --lr LR   backdoor training (default 3, 128, 0.01)
-              --defense NAME         fmp (default) or none
-              --defense-param K=V    defense parameter override (repeatable)
-              --defender-fraction F  defender's clean share of the training set (default 0.05)
-              --seed S               master seed (default 0)
-              --out DIR --name NAME  output folder (default runs/default, runs/quick with --quick)
-              --quick                small and fast (5k train / 2k test images, 2 epochs)
-              --model-dir DIR        defend this model (./fmplab import-model) instead of training one;
-                                     --attack and its options must name the trigger it was trained with
-            """;
+    static final String RUN_HELP = Help.text("run");
 
     static void usage(PrintStream out) {
         out.println("usage: fmplab run|bench ... (see ./fmplab help)");

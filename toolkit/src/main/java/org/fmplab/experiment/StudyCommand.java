@@ -29,28 +29,7 @@ import org.fmplab.study.exec.TaskCommand;
 public final class StudyCommand {
     private StudyCommand() { }
 
-    static final String HELP = """
-            usage: ./fmplab study [--spec FILE.json] [options]   seeds x attacks x defenses x sizes, with paired statistics
-              --spec FILE       the study as JSON; keys are the flags below without "--" (lists as JSON arrays)
-              --quick           a small study that runs in minutes (SmallCNN width 8, BadNets, 2 seeds, FMP vs K=3
-                                random draws vs the TAC oracle at C/8 and C/4, fine-tuned at C/4)
-              --out DIR         output folder (default runs/study-NAME): cells.csv, summary.csv, paired.csv,
-                                summary.md, summary.html, plots, study.json
-              --store DIR       artifact store (default DIR/store); share one store between studies and machines
-              --list-tasks      print "index<TAB>label<TAB>done|missing" for every task and exit
-              --task I          run task I only (one backdoored model and its cells), then exit
-              --aggregate       write the outputs from the store without running anything
-            executors (without these flags the tasks run one after another in this process):
-            """ + ExecutorFlags.HELP + """
-
-            study keys (flags or spec keys):
-              --name N  --datasets a,b  --attacks badnets,blended(alpha=0.2)  --seeds 0-7 or 0,1,2
-              --defenses fmp,fmp(epsilon=0.0314),ft  --sizes C/32,C/16,C/8,C/4  --fine-tune-sizes C/16,C/8
-              --control-draws K (random-control draws per model and size, default 5)  --analyses tac-oracle
-              --model, --width, --train-limit, --test-limit, --epochs, --batch, --lr, --rate, --target,
-              --defender-fraction   the backdoored models' settings, as for ./fmplab run
-            Methods take parameters in parentheses, separated by ";": fmp(epsilon=0.0314;steps=5).
-            """;
+    static final String HELP = Help.text("study");
 
     /** The default study: the main job's default, BadNets on 8 seeds, FMP vs its random control (K = 5) vs the oracle. */
     static StudySpec defaults() {

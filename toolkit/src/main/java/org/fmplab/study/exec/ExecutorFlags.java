@@ -21,17 +21,6 @@ public final class ExecutorFlags {
     private static final List<String> SLURM_ONLY = List.of("partition", "account", "time", "cpus-per-task", "mem", "gres",
             "sbatch", "prologue", "max-running", "poll", "dry-run");
 
-    public static final String HELP = """
-              --executor local|slurm   where the tasks (one per backdoored model) run; default local
-              --jobs N                 local: N tasks at once, each in its own JVM with 1/N of the memory; default 1
-              slurm (one job array; the output folder and store must be on a filesystem the nodes share):
-              --partition P --account A --time T --cpus-per-task N --mem M (e.g. 16G) --gres G (e.g. gpu:1)
-              --sbatch OPT             an extra #SBATCH option, e.g. --sbatch=--constraint=a100 (repeatable)
-              --prologue LINE          a shell line run before each task, e.g. 'module load java/17' (repeatable)
-              --max-running N          at most N array tasks at once;  --poll S  squeue interval (default 5 s)
-              --dry-run                print the sbatch script and exit
-            """.stripTrailing();
-
     /** True when any executor flag is set (without one, the study runs its tasks in its own process). */
     public static boolean given(Function<String, List<String>> values) {
         return VALUE_FLAGS.stream().anyMatch(f -> !values.apply(f).isEmpty())
