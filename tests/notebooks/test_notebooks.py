@@ -62,8 +62,16 @@ RESULTS = {
     "05-comparison": 'for (StageResult r : rows) System.out.println("ASR_" + r.name().toUpperCase().replace(\'-\', \'_\') + "=" + r.asr());\n'
                      + prints(DEFENSES_COMPARED="rows.size() - 1"),
     "06-your-own-attack": prints(CUSTOM_ASR_BEFORE="before.asr()", CUSTOM_ASR_AFTER_FMP="after.asr()"),
+    "07-does-the-ranking-matter": prints(
+        COMMITTED_ROWS="committed.cells().size()",
+        COMMITTED_SEEDS="committed.cells().stream().mapToLong(CellResult::seed).distinct().count()",
+        LIVE_RANDOM_ROWS='study.rows().stream().filter(r -> r.defense().equals("random")).count()',
+        LIVE_DRAWS="DRAWS", LIVE_SEEDS="SEEDS",
+        LIVE_PAIRED_P_MAX='liveReport.paired().stream().mapToDouble(p -> Double.isNaN(p.p()) ? 0 : p.p()).max().orElse(-1)',
+        LIVE_PAIRED_P_MIN='liveReport.paired().stream().mapToDouble(p -> Double.isNaN(p.p()) ? 0 : p.p()).min().orElse(-1)'),
 }
-FMP_OUTCOME = ["00-quickstart", "03-ranking", "04-pruning-and-fine-tuning", "05-comparison", "06-your-own-attack"]
+FMP_OUTCOME = ["00-quickstart", "03-ranking", "04-pruning-and-fine-tuning", "05-comparison", "06-your-own-attack",
+               "07-does-the-ranking-matter"]
 PAPER = 'Huang & Bu, "Adversarial Feature Map Pruning for Backdoor", ICLR 2024'
 
 
@@ -163,7 +171,7 @@ def run_of(runs, stem):
 def test_the_tutorials_exist_and_are_committed_without_outputs():
     stems = [p.stem for p in NOTEBOOKS]
     assert stems == ["00-quickstart", "01-poisoning", "02-backdoored-model", "03-ranking",
-                     "04-pruning-and-fine-tuning", "05-comparison", "06-your-own-attack"]
+                     "04-pruning-and-fine-tuning", "05-comparison", "06-your-own-attack", "07-does-the-ranking-matter"]
     for p in NOTEBOOKS:
         nb = nbformat.read(p, as_version=4)
         assert nb.metadata["kernelspec"] == {"name": "fmplab", "display_name": "FMP Lab (Java)", "language": "java"}
@@ -262,3 +270,11 @@ def test_06_your_own_attack_goes_through_the_whole_pipeline(runs):
     v = run_of(runs, "06-your-own-attack").results()
     assert v["CUSTOM_ASR_BEFORE"] >= 0.5, v
     assert v["CUSTOM_ASR_AFTER_FMP"] < v["CUSTOM_ASR_BEFORE"], v
+
+
+def test_07_plots_the_committed_study_and_runs_a_live_one_with_its_controls(runs):
+    v = run_of(runs, "07-does-the-ranking-matter").results()
+    assert v["COMMITTED_ROWS"] > 0 and v["COMMITTED_SEEDS"] >= 2, v
+    # every live model has DRAWS random-control draws, each at the pruned and the fine-tuned stage
+    assert v["LIVE_RANDOM_ROWS"] == v["LIVE_SEEDS"] * v["LIVE_DRAWS"] * 2, v
+    assert 0 <= v["LIVE_PAIRED_P_MIN"] <= v["LIVE_PAIRED_P_MAX"] <= 1, v
