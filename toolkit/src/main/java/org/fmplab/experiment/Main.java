@@ -27,6 +27,7 @@ public final class Main {
                 case "run" -> run(rest, out);
                 case "bench" -> Bench.main(rest, out);
                 case "compare" -> Compare.main(rest, out);
+                case "diagnose-ranking" -> DiagnoseRanking.main(rest, out);
                 default -> {
                     usage(out);
                     yield 2;

@@ -57,7 +57,8 @@ public final class FmpDefense implements Defense {
     /** Runs every stage and returns the full result (ranking, mask, both models, timings). */
     public FmpResult run(ComputationGraph backdoored, DefenderData data, ProgressListener listener) {
         config.rank().checkProbeFits(data.clean().size());
-        Ranking ranking = new Ranker(config.rank()).rank(backdoored, data.clean(), data.seed(), listener);
+        Ranking ranked = new Ranker(config.rank()).rank(backdoored, data.clean(), data.seed(), listener);
+        Ranking ranking = ranked.withLayers(config.pruneTarget().apply(ranked.layers()));
         long t0 = System.nanoTime();
         SizeSearch.Result search = null;
         Selector selector = config.selector();
