@@ -125,7 +125,7 @@ public final class FmpBench {
         List<FeatureMapLayer> out = new ArrayList<>();
         for (FeatureMapLayer l : layers) {
             int k = Math.max(1, (int) Math.ceil(fraction * l.channels()));
-            out.add(new FeatureMapLayer(l.name(), k, l.consumerBns(), l.hasBias()));
+            out.add(new FeatureMapLayer(l.name(), k, l.consumerBns(), l.hasBias(), l.feedsSum()));
         }
         return out;
     }

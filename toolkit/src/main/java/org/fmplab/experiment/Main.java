@@ -34,6 +34,7 @@ public final class Main {
                 case "compare" -> Compare.main(rest, out);
                 case "study" -> StudyCommand.main(rest, out);
                 case "import-model" -> ImportModel.main(rest, out);
+                case "diagnose-ranking" -> DiagnoseRanking.main(rest, out);
                 default -> {
                     usage(out);
                     yield 2;

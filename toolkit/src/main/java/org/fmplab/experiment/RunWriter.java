@@ -55,7 +55,7 @@ public final class RunWriter {
             }
             if (r.fmp() != null) {
                 r.fmp().ranking().table(r.fmp().mask()).write().csv(dir.resolve("ranking.csv").toFile());
-                Png.write(FmpPlots.layerAccuracy(r.fmp().ranking(), r.fmp().mask()), dir.resolve("fmp-ranking.png"));
+                Png.write(FmpPlots.layerScores(r.fmp().ranking(), r.fmp().mask()), dir.resolve("fmp-ranking.png"));
                 if (r.fmp().search() != null) r.fmp().search().table().write().csv(dir.resolve("size-search.csv").toFile());
             }
             Files.write(dir.resolve("results.json"), JSON.writeValueAsBytes(results(r)));

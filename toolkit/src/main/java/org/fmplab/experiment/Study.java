@@ -208,8 +208,8 @@ public final class Study {
         if (cell.defense().equals(StudySpec.TAC_ORACLE)) {
             FmpDefense finisher = fmp(firstPruning());
             if (tac[0] == null) tac[0] = Coverage.tac(model, data.defenderClean(), data.poisoner().attack(), 256, defender.seed(), l);
-            ChannelMask mask = Coverage.topPerLayer(tac[0], sizedMask(model, cell.size()));
-            return stored(finisher.pruneAndFineTune(model, defender, mask, cell.fineTune(), l), eval, t0);
+            ChannelMask top = Coverage.topPerLayer(tac[0], sizedMask(model, cell.size(), finisher));
+            return stored(finisher.pruneAndFineTune(model, defender, onLayers(top, targetLayers(model, finisher)), cell.fineTune(), l), eval, t0);
         }
         if (!StudySpec.PRUNING.contains(cell.method().name())) {
             Defense d = Defenses.create(cell.method().name(), cell.method().params());
@@ -218,7 +218,7 @@ public final class Study {
         FmpDefense fmp = fmp(cell.method());
         ChannelMask mask;
         if (cell.defense().equals(RANDOM) && !cell.size().isEmpty()) {
-            mask = sizedMask(model, cell.size()).randomLike(controlSeed(defender, cell.draw()));
+            mask = sizedMask(model, cell.size(), fmp).randomLike(controlSeed(defender, cell.draw()));
         } else {
             Ranking ranking = rankings.computeIfAbsent(cell.method().toString(), k -> fmp.rank(model, defender, l));
             Selector selector = cell.size().isEmpty() ? fmp.config().selector() : new Selector.Divisor(StudySpec.divisor(cell.size()));
@@ -243,10 +243,14 @@ public final class Study {
         return (FmpDefense) Defenses.create(m.name(), m.params());
     }
 
-    /** A mask of ⌊C/d⌋ maps per layer (which maps does not matter: only the counts are used). */
-    private static ChannelMask sizedMask(ComputationGraph model, String size) {
+    /**
+     * A mask of ⌊C/d⌋ maps per layer (which maps does not matter: only the counts are used), on the layers
+     * as {@code fmp} prunes them (its prune target decides which BatchNorm a pruned map silences), so a
+     * control or the oracle prunes exactly where FMP does.
+     */
+    private static ChannelMask sizedMask(ComputationGraph model, String size, FmpDefense fmp) {
         int d = StudySpec.divisor(size);
-        List<FeatureMapLayer> layers = FeatureMapLayers.of(model);
+        List<FeatureMapLayer> layers = targetLayers(model, fmp);
         ChannelMask m = ChannelMask.none(layers);
         for (FeatureMapLayer layer : layers) {
             int k = layer.channels() / d;
@@ -256,6 +260,17 @@ public final class Study {
             m = m.with(layer.name(), first);
         }
         return m;
+    }
+
+    private static List<FeatureMapLayer> targetLayers(ComputationGraph model, FmpDefense fmp) {
+        return fmp.config().pruneTarget().apply(FeatureMapLayers.of(model));
+    }
+
+    /** The same maps as {@code m}, on {@code layers} (same names, possibly other BatchNorm pairings). */
+    private static ChannelMask onLayers(ChannelMask m, List<FeatureMapLayer> layers) {
+        Map<String, List<Integer>> selected = new LinkedHashMap<>();
+        for (FeatureMapLayer layer : layers) selected.put(layer.name(), java.util.Arrays.stream(m.pruned(layer.name())).boxed().toList());
+        return ChannelMask.of(layers, selected);
     }
 
     private static StoredCell stored(DefenseResult r, Evaluator eval, long t0) {

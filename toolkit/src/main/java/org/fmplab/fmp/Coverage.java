@@ -38,13 +38,42 @@ import tech.tablesaw.api.Table;
 public final class Coverage {
     private Coverage() { }
 
-    /** TAC of every feature map, per layer in channel order. */
-    public record Tac(List<FeatureMapLayer> layers, Map<String, double[]> values, int images) {
+    /**
+     * TAC of every feature map, per layer in channel order, and each map's clean standard deviation
+     * (over images and positions; empty when not measured).
+     */
+    public record Tac(List<FeatureMapLayer> layers, Map<String, double[]> values, int images, Map<String, double[]> cleanStd) {
         public Tac {
             layers = List.copyOf(layers);
-            Map<String, double[]> copy = new LinkedHashMap<>();
-            values.forEach((k, v) -> copy.put(k, v.clone()));
-            values = copy;
+            values = copy(values);
+            cleanStd = copy(cleanStd);
+        }
+
+        /** TAC values without the clean standard deviations. */
+        public Tac(List<FeatureMapLayer> layers, Map<String, double[]> values, int images) {
+            this(layers, values, images, Map.of());
+        }
+
+        private static Map<String, double[]> copy(Map<String, double[]> m) {
+            Map<String, double[]> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(k, v.clone()));
+            return out;
+        }
+
+        /**
+         * TAC divided by each map's clean standard deviation (a scale-free TAC: the raw one grows with
+         * the filter's gain); a map with zero clean spread gets 0.
+         */
+        public Tac normalisedByCleanStd() {
+            if (cleanStd.isEmpty()) throw new IllegalStateException("this TAC was measured without the clean standard deviations");
+            Map<String, double[]> out = new LinkedHashMap<>();
+            values.forEach((k, v) -> {
+                double[] sd = cleanStd.get(k);
+                double[] n = new double[v.length];
+                for (int c = 0; c < v.length; c++) n[c] = sd[c] > 0 ? v[c] / sd[c] : 0;
+                out.put(k, n);
+            });
+            return new Tac(layers, out, images, cleanStd);
         }
 
         /** TAC of channel {@code c} of {@code layer}. */
@@ -65,7 +94,13 @@ public final class Coverage {
         List<FeatureMapLayer> layers = FeatureMapLayers.of(net);
         ProbeNet probe = ProbeNet.of(net);
         Map<String, double[]> sums = new LinkedHashMap<>();
-        for (FeatureMapLayer l : layers) sums.put(l.name(), new double[l.channels()]);
+        Map<String, double[]> mean = new LinkedHashMap<>();
+        Map<String, double[]> meanSq = new LinkedHashMap<>();
+        for (FeatureMapLayer l : layers) {
+            sums.put(l.name(), new double[l.channels()]);
+            mean.put(l.name(), new double[l.channels()]);
+            meanSq.put(l.name(), new double[l.channels()]);
+        }
         ProgressTracker tracker = new ProgressTracker(listener, "tac", "image", n);
         for (int from = 0; from < n; from += 64) {
             int[] part = Arrays.copyOfRange(idx, from, Math.min(n, from + 64));
@@ -76,15 +111,33 @@ public final class Coverage {
                 int node = probe.indexOf(l.name());
                 INDArray diff = Transforms.abs(t.value(node).sub(a.value(node)), false);
                 double[] perChannel = diff.mean(0, 2, 3).toDoubleVector();
+                double[] m1 = a.value(node).mean(0, 2, 3).toDoubleVector();
+                double[] m2 = a.value(node).mul(a.value(node)).mean(0, 2, 3).toDoubleVector();
                 double[] s = sums.get(l.name());
-                for (int c = 0; c < s.length; c++) s[c] += perChannel[c] * part.length;
+                double[] sm = mean.get(l.name());
+                double[] sq = meanSq.get(l.name());
+                for (int c = 0; c < s.length; c++) {
+                    s[c] += perChannel[c] * part.length;
+                    sm[c] += m1[c] * part.length;
+                    sq[c] += m2[c] * part.length;
+                }
             }
             tracker.step(part.length, Map.of());
         }
-        sums.values().forEach(s -> {
-            for (int c = 0; c < s.length; c++) s[c] /= n;
-        });
-        return new Tac(layers, sums, n);
+        Map<String, double[]> std = new LinkedHashMap<>();
+        for (FeatureMapLayer l : layers) {
+            double[] s = sums.get(l.name());
+            double[] sm = mean.get(l.name());
+            double[] sq = meanSq.get(l.name());
+            double[] sd = new double[s.length];
+            for (int c = 0; c < s.length; c++) {
+                s[c] /= n;
+                double m = sm[c] / n;
+                sd[c] = Math.sqrt(Math.max(0, sq[c] / n - m * m));
+            }
+            std.put(l.name(), sd);
+        }
+        return new Tac(layers, sums, n, std);
     }
 
     /**

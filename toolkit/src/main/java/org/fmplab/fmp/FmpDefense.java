@@ -77,7 +77,8 @@ public final class FmpDefense implements Defense {
     /** FMP's ranking of {@code backdoored}'s feature maps on the defender's data (no pruning). */
     public Ranking rank(ComputationGraph backdoored, DefenderData data, ProgressListener listener) {
         config.rank().checkProbeFits(data.clean().size());
-        return new Ranker(config.rank()).rank(backdoored, data.clean(), data.seed(), listener);
+        Ranking ranked = new Ranker(config.rank()).rank(backdoored, data.clean(), data.seed(), listener);
+        return ranked.withLayers(config.pruneTarget().apply(ranked.layers()));  // which BatchNorm a pruned map silences
     }
 
     /**

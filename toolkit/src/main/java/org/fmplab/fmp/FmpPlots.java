@@ -23,13 +23,18 @@ public final class FmpPlots {
     private FmpPlots() { }
 
     /**
-     * Accuracy of the model on each feature map's adversarial probe batch, feature maps along x in
-     * graph order (layer by layer), pruned ones in red, with each layer's mean as a line.
+     * The ranking's chosen score ({@link RankConfig#score()}: accuracy, loss, margin or target flip)
+     * of each feature map, feature maps along x in graph order (layer by layer), pruned ones in red,
+     * with each layer's mean as a line.
      */
-    public static XYChart layerAccuracy(Ranking ranking, ChannelMask pruned) {
+    public static XYChart layerScores(Ranking ranking, ChannelMask pruned) {
+        RankConfig.Score score = ranking.config().score();
+        String name = score.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        String order = score.lowerFirst() ? "lower" : "higher";
         XYChart c = new XYChartBuilder().width(900).height(420)
-                .title("FMP: model accuracy on each feature map's adversarial probe (" + pruned.total() + " pruned)")
-                .xAxisTitle("feature map (conv layers in graph order)").yAxisTitle("accuracy").build();
+                .title("FMP: " + name + " on each feature map's adversarial probe (" + pruned.total() + " pruned; "
+                        + order + " = more backdoor-like)")
+                .xAxisTitle("feature map (conv layers in graph order)").yAxisTitle(name).build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         c.getStyler().setMarkerSize(4);
@@ -41,8 +46,8 @@ public final class FmpPlots {
             for (ChannelScore s : ranking.layer(l.name())) {
                 boolean p = pruned.isPruned(l.name(), s.channel());
                 (p ? px : kx).add((double) offset + s.channel());
-                (p ? py : ky).add(s.accuracy());
-                sum += s.accuracy();
+                (p ? py : ky).add(score.value(s));
+                sum += score.value(s);
             }
             double mean = sum / l.channels();
             mx.add((double) offset);

@@ -35,7 +35,7 @@ public record FmpResult(FmpConfig config, Ranking ranking, SizeSearch.Result sea
      * As the pipeline's {@link DefenseResult}: stages "pruned" (its time: ranking + size search +
      * pruning) and "fine-tuned"; details: {@code ranking} ({@link Ranking}), {@code rankingTable}
      * (Tablesaw), {@code mask} ({@link ChannelMask}), {@code pruned} (count), {@code prunedPerLayer},
-     * {@code totalChannels}, {@code rankSeconds}, {@code searchSeconds}, {@code pruneSeconds},
+     * {@code totalChannels}, {@code targetClassEstimate} (our extension's ĉ, {@link Ranking#targetClass()}), {@code rankSeconds}, {@code searchSeconds}, {@code pruneSeconds},
      * {@code fineTuneSeconds}, {@code config}, and {@code sizeSearch} (table) when a search ran.
      */
     public DefenseResult toDefenseResult(String name) {
@@ -46,6 +46,7 @@ public record FmpResult(FmpConfig config, Ranking ranking, SizeSearch.Result sea
         d.put("pruned", mask.total());
         d.put("prunedPerLayer", mask.countsPerLayer());
         d.put("totalChannels", ranking.size());
+        d.put("targetClassEstimate", ranking.targetClass());
         d.put("rankSeconds", rankSeconds);
         d.put("searchSeconds", searchSeconds);
         d.put("pruneSeconds", pruneSeconds);

@@ -30,6 +30,14 @@ final class Params {
         }
     }
 
+    static long longInteger(Map<String, String> p, String key) {
+        try {
+            return Long.parseLong(p.get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " = '" + p.get(key) + "' is not an integer");
+        }
+    }
+
     static boolean bool(Map<String, String> p, String key) {
         String v = p.get(key).trim().toLowerCase(Locale.ROOT);
         if (!v.equals("true") && !v.equals("false")) throw new IllegalArgumentException(key + " = '" + p.get(key) + "' must be true or false");
@@ -38,10 +46,10 @@ final class Params {
 
     static <E extends Enum<E>> E choice(Map<String, String> p, String key, Class<E> type) {
         try {
-            return Enum.valueOf(type, p.get(key).trim().toUpperCase(Locale.ROOT));
+            return Enum.valueOf(type, p.get(key).trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + " = '" + p.get(key) + "' must be one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT).replace('_', '-'));
         }
     }
 

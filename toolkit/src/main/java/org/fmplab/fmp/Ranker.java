@@ -68,15 +68,16 @@ public final class Ranker {
     }
 
     /**
-     * Ranks every feature map of {@code net} on a probe batch of {@code probeSize} images drawn from
-     * {@code clean} with {@code seed} (which also seeds the random start).
+     * Ranks every feature map of {@code net} on a probe batch of {@code probeSize} images (all of
+     * them for {@link RankConfig#ALL_IMAGES}) drawn from {@code clean} with {@code seed} (which also
+     * seeds the random start).
      *
      * @throws IllegalArgumentException if the probe is larger than {@code clean}
      * @throws org.fmplab.progress.InterruptedWorkException if the thread is interrupted
      */
     public Ranking rank(ComputationGraph net, ImageDataset clean, long seed, ProgressListener listener) {
         config.checkProbeFits(clean.size());
-        int[] idx = Subsets.randomSample(clean.size(), config.probeSize(), seed);
+        int[] idx = Subsets.randomSample(clean.size(), config.probeImages(clean.size()), seed);
         return rank(net, clean.features(idx), clean.labels(idx), seed, listener);
     }
 
@@ -85,19 +86,49 @@ public final class Ranker {
         return rank(net, FeatureMapLayers.of(net), x, labels, seed, listener);
     }
 
-    /** Ranks the feature maps of {@code layers} only. */
+    /**
+     * Ranks the feature maps of {@code layers} only. With {@link RankConfig#autoEpsilon()} the budgets
+     * of {@link RankConfig#epsilonSweep} are tried smallest ε first on this (defender) probe, and the
+     * first at which at most {@link RankConfig#AUTO_MAX_TIED} of the maps tie with another map of
+     * their layer is kept (the least tied one if none is); {@link Ranking#epsilonTrials()} lists them.
+     */
     public Ranking rank(ComputationGraph net, List<FeatureMapLayer> layers, INDArray x, int[] labels, long seed,
                         ProgressListener listener) {
         if (x.size(0) != labels.length) {
             throw new IllegalArgumentException("probe batch has " + x.size(0) + " images but " + labels.length + " labels");
         }
+        if (!config.autoEpsilon()) return rankWith(config, net, layers, x, labels, seed, listener);
+        Map<String, Double> trials = new LinkedHashMap<>();
+        Ranking best = null;
+        for (RankConfig.Budget b : RankConfig.epsilonSweep(config.alpha())) {
+            Ranking r = rankWith(config.withBudget(b), net, layers, x, labels, seed, listener);
+            trials.put(b.label(), r.tiedShare());
+            if (best == null || r.tiedShare() < best.tiedShare()) best = r;
+            if (r.tiedShare() <= RankConfig.AUTO_MAX_TIED) {
+                best = r;
+                break;
+            }
+        }
+        return best.withEpsilonTrials(trials);
+    }
+
+    private Ranking rankWith(RankConfig cfg, ComputationGraph net, List<FeatureMapLayer> layers, INDArray x, int[] labels,
+                             long seed, ProgressListener listener) {
         long t0 = System.nanoTime();
         ProbeNet probe = ProbeNet.of(net);
-        Batch batch = new Batch(x, randomStart(x, config.alpha(), seed), labels);
+        INDArray x0All = randomStart(x, cfg.alpha(), seed);
+        List<Batch> chunks = new ArrayList<>();
+        Scoring cleanScore = Scoring.empty(1);
+        for (int from = 0; from < labels.length; from += cfg.probeBatch()) {
+            int to = Math.min(labels.length, from + cfg.probeBatch());
+            INDArray xc = to - from == labels.length ? x : x.get(NDArrayIndex.interval(from, to)).dup();
+            INDArray x0c = to - from == labels.length ? x0All : x0All.get(NDArrayIndex.interval(from, to)).dup();
+            int[] lc = java.util.Arrays.copyOfRange(labels, from, to);
+            Shared shared = cfg.mode() == RankConfig.Mode.FAST ? new Shared(probe.forward(xc), probe.forward(x0c)) : null;
+            cleanScore.add(probe.logits(shared != null ? shared.clean() : probe.forward(xc)), lc);
+            chunks.add(new Batch(xc, x0c, lc, shared));
+        }
         ProgressTracker tracker = new ProgressTracker(listener, "rank", "channel", FeatureMapLayers.totalChannels(layers));
-        Shared shared = config.mode() == RankConfig.Mode.FAST ? new Shared(probe.forward(x), probe.forward(batch.x0)) : null;
-        ProbeNet.Activations cleanActs = shared != null ? shared.clean() : probe.forward(x);
-        double probeAccuracy = Scoring.of(probe.logits(cleanActs), labels, 1).accuracy(0);
         Map<String, List<ChannelScore>> scores = new LinkedHashMap<>();
         Map<String, Double> layerSeconds = new LinkedHashMap<>();
         long done = 0;
@@ -108,12 +139,26 @@ public final class Ranker {
             int node = probe.indexOf(layer.name());
             List<ChannelScore> layerScores = new ArrayList<>();
             long layerStart = System.nanoTime();
-            int k = config.channelsPerPass();
+            int k = cfg.channelsPerPass();
             for (int from = 0; from < layer.channels(); from += k) {
                 int[] channels = range(from, Math.min(layer.channels(), from + k));
-                // Every array of one pass lives in a reused workspace: no allocation or GC per channel.
-                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "FMP_RANK")) {
-                    layerScores.addAll(rankChannels(probe, batch, shared, layer.name(), node, channels));
+                Scoring s = Scoring.empty(channels.length);
+                double[] mse = new double[channels.length];
+                List<List<INDArray>> adv = new ArrayList<>();
+                for (Batch b : chunks) {
+                    // Every array of one pass lives in a reused workspace: no allocation or GC per channel.
+                    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "FMP_RANK")) {
+                        adv.add(scoreChunk(cfg, probe, b, layer.name(), node, channels, s, mse));
+                    }
+                }
+                for (int c = 0; c < channels.length; c++) {
+                    layerScores.add(new ChannelScore(layer.name(), channels[c], s.accuracy(c), s.loss(c), s.margin(c),
+                            mse[c] / labels.length, s.flipsTo(c), Double.NaN, Double.NaN, 0));
+                    if (sink != null) {
+                        int cc = c;
+                        INDArray[] parts = adv.stream().map(l -> l.get(cc)).toArray(INDArray[]::new);
+                        sink.accept(layer.name(), channels[c], parts.length == 1 ? parts[0] : Nd4j.concat(0, parts));
+                    }
                 }
                 done += channels.length;
                 tracker.step(channels.length, Map.of("layer", (double) layers.size() - li, "ch/s", done / Math.max(1e-9, tracker.elapsedSeconds())));
@@ -121,23 +166,25 @@ public final class Ranker {
             scores.put(layer.name(), layerScores);
             layerSeconds.put(layer.name(), (System.nanoTime() - layerStart) / 1e9);
         }
-        return new Ranking(config, layers, scores, probeAccuracy, (System.nanoTime() - t0) / 1e9, layerSeconds);
+        return new Ranking(cfg, layers, scores, cleanScore.accuracy(0), (System.nanoTime() - t0) / 1e9, layerSeconds);
     }
 
     /** Clean and random-start forward passes shared by every channel in fast mode. */
     private record Shared(ProbeNet.Activations clean, ProbeNet.Activations start) { }
 
-    /** The probe batch, its random start, and their replicas for batched channels. */
+    /** One chunk of the probe batch, its random start, their replicas for batched channels and (fast mode) shared passes. */
     private static final class Batch {
         final INDArray x;
         final INDArray x0;
         final int[] labels;
+        final Shared shared;
         private final Map<Integer, INDArray[]> tiled = new java.util.HashMap<>();
 
-        Batch(INDArray x, INDArray x0, int[] labels) {
+        Batch(INDArray x, INDArray x0, int[] labels, Shared shared) {
             this.x = x;
             this.x0 = x0;
             this.labels = labels;
+            this.shared = shared;
         }
 
         long rows() {
@@ -155,33 +202,37 @@ public final class Ranker {
         }
     }
 
-    private List<ChannelScore> rankChannels(ProbeNet probe, Batch b, Shared shared, String layer, int node, int[] channels) {
-        ProbeNet.Activations clean = shared != null ? shared.clean() : probe.forward(b.x);
-        ProbeNet.Activations start = shared != null ? shared.start() : probe.forward(b.x0);
+    /**
+     * Attacks {@code channels} on one probe chunk, adds the model's scores to {@code s} and the
+     * summed per-image MSE to {@code mse}; returns each channel's adversarial chunk when a sink
+     * wants them (copies outside the workspace), else an empty list.
+     */
+    private List<INDArray> scoreChunk(RankConfig cfg, ProbeNet probe, Batch b, String layer, int node, int[] channels,
+                                      Scoring s, double[] mse) {
+        ProbeNet.Activations clean = b.shared != null ? b.shared.clean() : probe.forward(b.x);
+        ProbeNet.Activations start = b.shared != null ? b.shared.start() : probe.forward(b.x0);
         INDArray cleanLayer = clean.value(node);
-        INDArray adv = attack(probe, b, start, cleanLayer, node, channels, shared == null);
+        INDArray adv = attack(cfg, probe, b, start, cleanLayer, node, channels, b.shared == null);
         ProbeNet.Activations out = probe.forward(adv);
-        Scoring s = Scoring.of(probe.logits(out), b.labels, channels.length);
-        List<ChannelScore> result = new ArrayList<>();
+        s.add(probe.logits(out), b.labels);
+        List<INDArray> copies = new ArrayList<>();
         long n = b.rows();
         for (int k = 0; k < channels.length; k++) {
             INDArray rows = out.value(node).get(NDArrayIndex.interval(k * n, (k + 1) * n));
-            double mse = ChannelLoss.mse(rows, cleanLayer, channels[k]);
-            result.add(new ChannelScore(layer, channels[k], s.accuracy(k), s.loss(k), mse, 0));
+            mse[k] += ChannelLoss.mse(rows, cleanLayer, channels[k]) * n;
             if (sink != null) {
-                INDArray copy = adv.get(NDArrayIndex.interval(k * n, (k + 1) * n)).detach();
-                // outside the ranking's workspace, so whatever the receiver allocates outlives this pass
+                // outside the ranking's workspace, so the copy outlives this pass
                 try (var ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                    sink.accept(layer, channels[k], copy);
+                    copies.add(adv.get(NDArrayIndex.interval(k * n, (k + 1) * n)).detach());
                 }
             }
         }
-        return result;
+        return copies;
     }
 
     /** One adversarial probe batch per channel (stacked), from the random start; FGSM or PGD. */
-    private INDArray attack(ProbeNet probe, Batch b, ProbeNet.Activations start, INDArray cleanLayer, int node,
-                            int[] channels, boolean fullForward) {
+    private static INDArray attack(RankConfig config, ProbeNet probe, Batch b, ProbeNet.Activations start, INDArray cleanLayer,
+                                   int node, int[] channels, boolean fullForward) {
         INDArray[] xs = b.replicated(channels.length);
         INDArray x = xs[0];
         INDArray x0 = xs[1];

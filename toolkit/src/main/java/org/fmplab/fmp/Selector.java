@@ -52,7 +52,7 @@ public sealed interface Selector permits Selector.Divisor, Selector.LayerRatio, 
 
     /**
      * The ⌊ratio·N⌋ most backdoor-like channels of the whole network (N = all conv channels), compared
-     * across layers by score (accuracy or loss), then by rank within their layer, then graph order;
+     * across layers by score, then by rank within their layer, then graph order;
      * at most C − 1 channels of any layer.
      *
      * @param ratio in (0, 1)
@@ -65,9 +65,7 @@ public sealed interface Selector permits Selector.Divisor, Selector.LayerRatio, 
         @Override
         public ChannelMask select(Ranking ranking) {
             List<ChannelScore> all = new ArrayList<>(ranking.all());
-            Comparator<ChannelScore> score = ranking.config().score() == RankConfig.Score.ACCURACY
-                    ? Comparator.comparingDouble(ChannelScore::accuracy)
-                    : Comparator.comparingDouble(ChannelScore::loss).reversed();
+            Comparator<ChannelScore> score = Comparator.comparingDouble(ranking.config().score()::backdoorLikeness).reversed();
             all.sort(score.thenComparingInt(ChannelScore::rank)); // stable: graph order, then channel
             int budget = (int) Math.floor(ratio * all.size() + 1e-9);
             ChannelMask mask = ChannelMask.none(ranking.layers());
@@ -95,10 +93,10 @@ public sealed interface Selector permits Selector.Divisor, Selector.LayerRatio, 
         @Override
         public ChannelMask select(Ranking ranking) {
             ChannelMask mask = ChannelMask.none(ranking.layers());
-            boolean byAccuracy = ranking.config().score() == RankConfig.Score.ACCURACY;
+            RankConfig.Score score = ranking.config().score();
             for (FeatureMapLayer l : ranking.layers()) {
                 List<ChannelScore> scores = ranking.layer(l.name());
-                double[] v = scores.stream().mapToDouble(s -> byAccuracy ? s.accuracy() : -s.loss()).toArray();
+                double[] v = scores.stream().mapToDouble(s -> -score.backdoorLikeness(s)).toArray();
                 int[] minority = KMeans1d.lowestMinorityCluster(v, maxK);
                 mask = mask.with(l.name(), minority);
             }

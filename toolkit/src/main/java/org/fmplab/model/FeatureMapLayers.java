@@ -29,8 +29,8 @@ public final class FeatureMapLayers {
             if (KeptOutputConvolution.isPlainConvolution(layer)) {
                 ConvolutionLayer c = (ConvolutionLayer) layer;
                 Set<String> bns = new LinkedHashSet<>();
-                collectConsumerBns(conf, inputs, name, bns);
-                out.add(new FeatureMapLayer(name, (int) c.getNOut(), new ArrayList<>(bns), c.hasBias()));
+                boolean viaSum = collectConsumerBns(conf, inputs, name, bns);
+                out.add(new FeatureMapLayer(name, (int) c.getNOut(), new ArrayList<>(bns), c.hasBias(), viaSum));
             }
         }
         return out;
@@ -49,22 +49,26 @@ public final class FeatureMapLayers {
     /*
      * The BN that normalises a conv's channels: a direct BN child, or else the BN children of the residual
      * add the conv feeds (conv2 and shortcut convs of a pre-activation block). We stop there: further
-     * identity hops carry the summed stream, no longer this conv's own channel.
+     * identity hops carry the summed stream, no longer this conv's own channel. Returns true when the
+     * conv feeds a residual add (its BNs, if any, normalise the sum).
      */
-    private static void collectConsumerBns(ComputationGraphConfiguration conf, Map<String, List<String>> inputs,
+    private static boolean collectConsumerBns(ComputationGraphConfiguration conf, Map<String, List<String>> inputs,
                                            String from, Set<String> bns) {
         List<String> children = children(inputs, from);
         for (String c : children) {
             if (layerConf(conf, c) instanceof BatchNormalization) bns.add(c);
         }
-        if (!bns.isEmpty()) return;
+        if (!bns.isEmpty()) return false;
+        boolean viaSum = false;
         for (String c : children) {
             if (conf.getVertices().get(c) instanceof ElementWiseVertex) {
+                viaSum = true;
                 for (String cc : children(inputs, c)) {
                     if (layerConf(conf, cc) instanceof BatchNormalization) bns.add(cc);
                 }
             }
         }
+        return viaSum;
     }
 
     private static List<String> children(Map<String, List<String>> inputs, String from) {

@@ -71,7 +71,7 @@ class CoverageTest {
     void plotsRenderAsPng() {
         Ranking r = SelectorTest.ranking();
         ChannelMask m = new Selector.Divisor(8).select(r);
-        byte[] png = FmpPlots.png(FmpPlots.layerAccuracy(r, m));
+        byte[] png = FmpPlots.png(FmpPlots.layerScores(r, m));
         assertEquals((byte) 0x89, png[0]);
         assertEquals('P', png[1]);
         Coverage.Tac tac = new Coverage.Tac(r.layers(), Map.of("a", new double[16], "b", new double[8]), 1);

@@ -54,4 +54,47 @@ class FmpConfigTest {
         assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("epsilon", "-1")), "epsilon = -1.0", "[0, 1]");
         assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("score", "mse")), "score = 'mse'", "accuracy");
     }
+
+    @Test
+    void rankingVariantsParseAndInvalidValuesNameKeyValueAndRange() {
+        FmpConfig c = FmpConfig.fromParams(java.util.Map.of("probe", "all", "probe-batch", "64", "score", "target-flip",
+                "tie-break", "random", "tie-seed", "7", "prune-target", "filter"));
+        assertEquals(RankConfig.ALL_IMAGES, c.rank().probeSize());
+        assertEquals(1000, c.rank().probeImages(1000));
+        c.rank().checkProbeFits(3);
+        assertEquals(64, c.rank().probeBatch());
+        assertEquals(RankConfig.Score.TARGET_FLIP, c.rank().score());
+        assertEquals(RankConfig.TieBreak.RANDOM, c.rank().tieBreak());
+        assertEquals(7L, c.rank().tieSeed());
+        assertEquals(org.fmplab.prune.PruneTarget.FILTER, c.pruneTarget());
+        assertEquals(RankConfig.Score.MARGIN, FmpConfig.fromParams(java.util.Map.of("score", "margin")).rank().score());
+        FmpConfig released = FmpConfig.fromParams(java.util.Map.of("alpha", "0.02", "epsilon", "0.06"));
+        assertEquals(0.06, released.rank().epsilon());
+        assertEquals(false, released.rank().autoEpsilon());
+        assertEquals(true, FmpConfig.fromParams(java.util.Map.of("epsilon", "auto")).rank().autoEpsilon());
+        assertEquals(11L, FmpConfig.fromParams(java.util.Map.of("tie-seed", "11")).rank().tieSeed(), "a seed alone keeps the tie-break kind");
+
+        FmpConfig d = FmpConfig.defaults();
+        assertEquals(RankConfig.TieBreak.MSE, d.rank().tieBreak(), "the default ranking is unchanged until a study says otherwise");
+        assertEquals(org.fmplab.prune.PruneTarget.PAPER, d.pruneTarget());
+        assertEquals(false, d.rank().autoEpsilon());
+
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("probe", "most")), "probe = 'most'", "not an integer");
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("probe-batch", "0")), "probeBatch = 0", "[1, 4096]");
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("epsilon", "automatic")), "epsilon = 'automatic'", "not a number");
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("score", "kl")), "score = 'kl'", "target-flip");
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("tie-break", "coin")), "tie-break = 'coin'", "[mse, random]");
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("tie-seed", "x")), "tie-seed = 'x'", "not an integer");
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("prune-target", "bn")), "prune-target = 'bn'", "[paper, filter]");
+        assertMessage(() -> RankConfig.paper().withProbeSize(40).checkProbeFits(30), "probeSize = 40", "[1, 30]");
+    }
+
+    @Test
+    void epsilonSweepHoldsThePowersOfTwoOver255AndTheReleasedSettingSmallestFirst() {
+        var sweep = RankConfig.epsilonSweep(1.0 / 255);
+        assertEquals(java.util.List.of(4.0 / 255, 8.0 / 255, 0.06, 16.0 / 255, 32.0 / 255),
+                sweep.stream().map(RankConfig.Budget::epsilon).toList());
+        assertEquals(0.02, sweep.get(2).alpha());
+        assertEquals(1.0 / 255, sweep.get(0).alpha());
+    }
 }

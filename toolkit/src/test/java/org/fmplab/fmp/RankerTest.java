@@ -194,4 +194,70 @@ class RankerTest {
         List<String> wanted = List.of(names);
         return FeatureMapLayers.of(net).stream().filter(l -> wanted.contains(l.name())).toList();
     }
+
+    @Test
+    void aProbeProcessedInChunksGivesTheSameAdversarialBatchesAndScores() {
+        ComputationGraph net = TestNets.trainedLike(Models.build(new ModelSpec(ModelSpec.SMALL_CNN, 4, 1, 10, 10, 5, 2)));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 10, 10);
+        RankConfig cfg = RankConfig.paper().withProbeSize(8).withSteps(2).withEpsilon(8.0 / 255);
+        Map<String, INDArray> whole = new LinkedHashMap<>();
+        Map<String, INDArray> chunked = new LinkedHashMap<>();
+        Ranking a = new Ranker(cfg).withSink((l, c, adv) -> whole.put(l + "/" + c, adv)).rank(net, x, LABELS_8, 5, null);
+        Ranking b = new Ranker(cfg.withProbeBatch(3)).withSink((l, c, adv) -> chunked.put(l + "/" + c, adv)).rank(net, x, LABELS_8, 5, null);
+        assertEquals(whole.keySet(), chunked.keySet());
+        for (String k : whole.keySet()) assertEquals(whole.get(k), chunked.get(k), k);
+        assertEquals(a.probeAccuracy(), b.probeAccuracy());
+        for (int i = 0; i < a.size(); i++) {
+            ChannelScore s = a.all().get(i);
+            ChannelScore t = b.all().get(i);
+            assertEquals(s.accuracy(), t.accuracy(), s.toString());
+            assertEquals(s.flipsTo(), t.flipsTo(), s.toString());
+            assertEquals(s.loss(), t.loss(), 1e-4, s.toString());
+            assertEquals(s.margin(), t.margin(), 1e-4, s.toString());
+            assertEquals(s.mse(), t.mse(), 1e-4 * Math.max(1, s.mse()), s.toString());
+        }
+        assertEquals(10, a.table().columnCount() - 2, "ranking.csv columns besides layer and channel: " + a.table().columnNames());
+        assertTrue(a.table().columnNames().containsAll(List.of("score", "tie-break", "rank", "margin", "target flip")));
+    }
+
+    @Test
+    void randomTieBreakOrdersOnlyTiesAndFollowsItsNamedSeed() {
+        Ranking r = SelectorTest.ranking();
+        Ranking s1 = r.rankedBy(RankConfig.Score.ACCURACY, RankConfig.TieBreak.RANDOM, 1);
+        Ranking s1again = r.rankedBy(RankConfig.Score.ACCURACY, RankConfig.TieBreak.RANDOM, 1);
+        assertEquals(s1.ranked("b"), s1again.ranked("b"));
+        assertEquals(List.of(3, 7, 11), s1.ranked("a").subList(0, 3).stream().map(ChannelScore::channel).toList(), "scores decide first");
+        // Layer b: all 8 maps tie; seeds 1..4 cannot all give the MSE order, nor one order.
+        java.util.Set<List<Integer>> orders = new java.util.HashSet<>();
+        for (long seed = 1; seed <= 4; seed++) {
+            Ranking s = r.rankedBy(RankConfig.Score.ACCURACY, RankConfig.TieBreak.RANDOM, seed);
+            orders.add(s.ranked("b").stream().map(ChannelScore::channel).toList());
+            for (ChannelScore c : s.layer("b")) assertTrue(c.tieBreak() >= 0 && c.tieBreak() < 1, "a uniform draw: " + c);
+        }
+        assertTrue(orders.size() > 1, "the seed changes the order of ties: " + orders);
+        assertEquals(1.0, r.modeShare("b"));
+        assertEquals(1, r.distinctScores("b"));
+        assertEquals((8 + 13) / 24.0, r.tiedShare(), 1e-12, "b: all 8; a: the 13 at 0.85 + 0.005 (c % 3) fall in three tied groups");
+    }
+
+    @Test
+    void autoEpsilonKeepsTheSmallestBudgetWhoseScoresStopTyingOnTheProbe() {
+        ComputationGraph net = TestNets.trainedLike(Models.build(new ModelSpec(ModelSpec.SMALL_CNN, 4, 1, 10, 10, 5, 2)));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 10, 10);
+        RankConfig cfg = RankConfig.paper().withProbeSize(8).withScore(RankConfig.Score.LOSS).withAutoEpsilon();
+        Ranking r = new Ranker(cfg).rank(net, x, LABELS_8, 5, null);
+        List<RankConfig.Budget> sweep = RankConfig.epsilonSweep(cfg.alpha());
+        List<Double> tied = List.copyOf(r.epsilonTrials().values());
+        int chosen = tied.size() - 1;
+        for (int i = 0; i < tied.size() - 1; i++) assertTrue(tied.get(i) > RankConfig.AUTO_MAX_TIED, "an earlier budget would have been kept");
+        if (tied.get(chosen) > RankConfig.AUTO_MAX_TIED) {
+            assertEquals(sweep.size(), tied.size(), "without a budget under the bar every budget is tried");
+            chosen = tied.indexOf(tied.stream().min(Double::compare).orElseThrow());
+        }
+        assertEquals(sweep.get(chosen).epsilon(), r.config().epsilon());
+        assertEquals(tied.get(chosen), r.tiedShare(), 1e-12);
+        assertTrue(r.config().autoEpsilon());
+        Ranking fixed = new Ranker(cfg.withEpsilon(sweep.get(chosen).epsilon()).withAlpha(sweep.get(chosen).alpha())).rank(net, x, LABELS_8, 5, null);
+        assertEquals(fixed.all(), r.all(), "the kept ranking is the one of the chosen budget");
+    }
 }

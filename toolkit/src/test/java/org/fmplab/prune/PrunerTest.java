@@ -118,6 +118,33 @@ class PrunerTest {
         assertTrue(free.getLayer("s1b2_bn1").getParam("gamma").getDouble(1) != 0);
     }
 
+    @Test
+    void filterTargetZeroesOnlyTheConvOfASumAndLeavesTheOtherAddendsChannel() {
+        List<FeatureMapLayer> layers = FeatureMapLayers.of(resnet);
+        Map<String, Boolean> feedsSum = Map.of("stem", false, "s1b1_conv1", false, "s1b1_conv2", true, "s2b1_shortcut", true,
+                "s2b1_conv2", true, "s4b2_conv2", true);
+        for (FeatureMapLayer l : layers) if (feedsSum.containsKey(l.name())) assertEquals(feedsSum.get(l.name()), l.feedsSum(), l.name());
+
+        ChannelMask paper = ChannelMask.none(PruneTarget.PAPER.apply(layers)).with("s1b1_conv2", 5).with("s1b1_conv1", 2);
+        ChannelMask filter = ChannelMask.none(PruneTarget.FILTER.apply(layers)).with("s1b1_conv2", 5).with("s1b1_conv1", 2);
+        ComputationGraph byPaper = Pruner.prune(resnet, paper);
+        ComputationGraph byFilter = Pruner.prune(resnet, filter);
+        assertZero(channelAbsSum(byFilter.getLayer("s1b1_conv2").getParam("W"), 5));
+        assertNotEquals(0.0, byFilter.getLayer("s1b2_bn1").getParam("gamma").getDouble(5), "the summed stream's BatchNorm keeps gamma");
+        assertZero(byPaper.getLayer("s1b2_bn1").getParam("gamma").getDouble(5));
+        assertZero(byFilter.getLayer("s1b1_bn2").getParam("gamma").getDouble(2), "a conv read directly by its BN is pruned as before");
+
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 3, 8, 8);
+        Map<String, INDArray> f = byFilter.feedForward(x, false);
+        // The add = conv2 + identity shortcut (the stem's output): with conv2's filter 5 zeroed, channel 5
+        // of the sum is the stem's channel 5, which still varies after the next BatchNorm.
+        assertEquals(channel(f.get("stem"), 5), channel(f.get("s1b1_add"), 5));
+        INDArray afterBn = channel(f.get("s1b2_bn1"), 5);
+        assertTrue(afterBn.maxNumber().doubleValue() > afterBn.minNumber().doubleValue(), "the other addend's channel is intact");
+        INDArray silenced = channel(byPaper.feedForward(x, false).get("s1b2_bn1"), 5);
+        assertEquals(0.0, silenced.maxNumber().doubleValue() - silenced.minNumber().doubleValue(), 0.0, "paper: the sum's channel is constant");
+    }
+
     static ImageDataset randomData(int n, int classes) {
         java.util.Random r = new java.util.Random(5);
         byte[] px = new byte[n * 64];
