@@ -13,6 +13,7 @@ import org.fmplab.attack.Attacks;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
+import org.fmplab.defense.api.Defenses;
 import org.fmplab.metrics.Scores;
 import org.fmplab.model.Backend;
 import org.fmplab.model.ModelSpec;

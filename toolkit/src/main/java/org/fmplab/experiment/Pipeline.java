@@ -18,6 +18,7 @@ import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.defense.api.DefenseStage;
+import org.fmplab.defense.api.Defenses;
 import org.fmplab.fmp.FmpDefense;
 import org.fmplab.fmp.FmpResult;
 import org.fmplab.metrics.Evaluator;
