@@ -1,21 +1,21 @@
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Map;
-import org.fmplab.defense.DefenseParams;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.defense.api.DefenseStage;
-import org.fmplab.experiment.Defenses;
+import org.fmplab.defense.api.Defenses;
 import org.fmplab.experiment.SavedRun;
 import org.fmplab.metrics.Evaluator;
 import org.fmplab.metrics.Scores;
+import org.fmplab.params.Params;
 
 /**
  * Any registered defense, with chosen parameters, on one saved backdoored model of a default run.
  * Usage, after {@code ./fmplab run}:
  * <pre>
  * java -cp "toolkit/target/fmplab-toolkit-0.1.0-SNAPSHOT.jar:toolkit/target/lib/*" bench/DefenseSweep.java \
- *     runs/default "nc" "nc;steps=1000;roundSteps=31" ...
+ *     runs/default "nc" "nc;steps=1000;round-steps=31" ...
  * </pre>
  * Each argument after the run folder is a defense name followed by its parameters ({@code key=value}, all
  * joined by {@code ;}). It prints the defense's scalar report details (defender-side figures) and the
@@ -35,7 +35,7 @@ public class DefenseSweep {
         for (int i = 1; i < args.length; i++) {
             String[] nameAndSpec = args[i].split(";", 2);
             String name = nameAndSpec[0].trim();
-            Map<String, String> params = DefenseParams.parseSpec(nameAndSpec.length > 1 ? nameAndSpec[1] : "");
+            Map<String, String> params = Params.parseSpec(nameAndSpec.length > 1 ? nameAndSpec[1] : "");
             long t0 = System.nanoTime();
             DefenseResult r = Defenses.create(name, params).defend(model, defender, null);
             double seconds = (System.nanoTime() - t0) / 1e9;

@@ -60,7 +60,7 @@ public class FmpCoverage {
         ChannelMask mask = Coverage.topPerLayer(tac, byAccuracy);
         ComputationGraph pruned = Pruner.prune(model, mask);
         Scores afterPrune = eval.evaluate(pruned);
-        var tuned = fmp.fineTuner().fineTune(pruned, defender.clean(), mask, defender.seed() + 2, null);
+        var tuned = fmp.fineTuning().fineTune(pruned, defender.clean(), mask, org.fmplab.params.Seeds.fmpFineTune(defender.seed()), null);
         Scores after = eval.evaluate(tuned.model());
         System.out.printf("TAC oracle, %d pruned: before CA %.4f ASR %.4f | pruned CA %.4f ASR %.4f | fine-tuned CA %.4f ASR %.4f RA %.4f%n",
                 mask.total(), before.ca(), before.asr(), afterPrune.ca(), afterPrune.asr(), after.ca(), after.asr(), after.ra());

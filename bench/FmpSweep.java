@@ -1,6 +1,5 @@
 import java.nio.file.Path;
 import java.util.Map;
-import org.fmplab.defense.DefenseParams;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.DefenseStage;
 import org.fmplab.experiment.Pipeline;
@@ -10,6 +9,7 @@ import org.fmplab.fmp.FmpDefense;
 import org.fmplab.fmp.FmpResult;
 import org.fmplab.metrics.Evaluator;
 import org.fmplab.metrics.Scores;
+import org.fmplab.params.Params;
 
 /**
  * FMP settings side by side on one saved backdoored model of a default run (the measurements behind
@@ -35,7 +35,7 @@ public class FmpSweep {
         var model = saved.model();
         DefenderData defender = saved.defender();
         for (int i = 1; i < args.length; i++) {
-            Map<String, String> params = DefenseParams.parseSpec(args[i]);
+            Map<String, String> params = Params.parseSpec(args[i]);
             long t0 = System.nanoTime();
             FmpDefense fmp = new FmpDefense(FmpConfig.fromParams(params));
             FmpResult r = fmp.run(model, defender, null);

@@ -132,8 +132,11 @@ public record ParamSet(String owner, List<ParamSpec> specs) {
         return msg;
     }
 
-    /** {@code keepPruned} → {@code keep-pruned}, {@code teacher.epochs} → {@code teacher-epochs}. */
-    static String kebab(String key) {
+    /**
+     * {@code keepPruned} → {@code keep-pruned}, {@code teacher.epochs} → {@code teacher-epochs}: the
+     * kebab-case form of a key written before keys were kebab-case (for reading older saved files).
+     */
+    public static String kebab(String key) {
         return key.replaceAll("([a-z0-9])([A-Z])", "$1-$2").replace('.', '-').replace('_', '-').toLowerCase(Locale.ROOT);
     }
 }
