@@ -117,7 +117,7 @@ public record ParamSet(String owner, List<ParamSpec> specs) {
     /** The {@code --help} listing: one line per key with its default, valid values and help. */
     public String help() {
         if (specs.isEmpty()) return "  (no parameters)\n";
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-22s %-12s %-24s %s%n", "key", "default", "valid", "meaning"));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-20s %-14s %-26s %s%n", "key", "default", "valid", "meaning"));
         for (ParamSpec s : specs) sb.append(s.helpLine()).append('\n');
         return sb.toString();
     }

@@ -208,7 +208,7 @@ public record ParamSpec(String name, Type type, Object defaultValue, double lo, 
 
     /** One line of a {@code --help} listing: name, default, valid values, help. */
     public String helpLine() {
-        return String.format(Locale.ROOT, "  %-22s %-12s %-24s %s", name, defaultText(), range(), help).stripTrailing();
+        return String.format(Locale.ROOT, "  %-20s %-14s %-26s %s", name, defaultText(), range(), help).stripTrailing();
     }
 
     private long integral(Object raw, String s) {
@@ -253,6 +253,8 @@ public record ParamSpec(String name, Type type, Object defaultValue, double lo, 
 
     static String fmt(double v) {
         if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+        // Six significant digits: 1/255 reads 0.00392157, not 0.00392156862745098.
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
     }
 }
