@@ -148,7 +148,7 @@ def test_cell_ending_in_display_shows_no_id(kernel):
 
 def test_toolkit_results_render_as_html_and_png(kernel):
     content, outputs = kernel.run(
-        "record Score(double acc) implements org.fmplab.viz.HtmlRenderable, org.fmplab.viz.ImageRenderable {\n"
+        "record Score(double acc) implements org.fmplab.render.HtmlRenderable, org.fmplab.render.ImageRenderable {\n"
         "  public String toHtml() { return \"<table><tr><td>\" + acc + \"</td></tr></table>\"; }\n"
         "  public java.awt.image.BufferedImage toImage() { return new java.awt.image.BufferedImage(4, 4, 1); }\n"
         "}\n"

@@ -35,7 +35,7 @@ public final class JShellSession implements AutoCloseable {
             "java.util.concurrent.*", "java.util.function.*", "java.util.regex.*", "java.util.stream.*",
             "org.fmplab.data.*", "org.fmplab.attack.*", "org.fmplab.model.*", "org.fmplab.fmp.*",
             "org.fmplab.defense.*", "org.fmplab.metrics.*", "org.fmplab.viz.*", "org.fmplab.experiment.*", "org.fmplab.study.*",
-            "org.fmplab.progress.*", "org.fmplab.prune.*", "org.fmplab.defense.api.*",
+            "org.fmplab.progress.*", "org.fmplab.prune.*", "org.fmplab.defense.api.*", "org.fmplab.params.*",
             "org.nd4j.linalg.api.ndarray.INDArray", "org.nd4j.linalg.api.buffer.DataType", "org.nd4j.linalg.factory.Nd4j",
             "org.knowm.xchart.*", "tech.tablesaw.api.*",
             "static org.fmplab.kernel.Notebook.*");

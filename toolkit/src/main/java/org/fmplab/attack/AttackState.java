@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.fmplab.params.ParamSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -27,7 +28,9 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class AttackState {
     /** The file that describes the attack. */
     public static final String DESCRIPTOR = "attack.json";
-    static final String FORMAT = "fmplab-attack-state/1";
+    static final String FORMAT = "fmplab-attack-state/2";
+    /** Format 1 wrote camelCase parameter keys ({@code crossRatio}); they are read as kebab-case. */
+    private static final String FORMAT_1 = "fmplab-attack-state/1";
     private static final Pattern ARRAY_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -61,14 +64,16 @@ public final class AttackState {
     public static Attack load(Path dir) throws IOException {
         Path descriptor = dir.resolve(DESCRIPTOR);
         JsonNode root = JSON.readTree(Files.readString(descriptor));
-        if (root == null || !FORMAT.equals(root.path("format").asText())) {
+        String format = root == null ? "" : root.path("format").asText();
+        if (!FORMAT.equals(format) && !FORMAT_1.equals(format)) {
             throw new IllegalArgumentException(descriptor + ": not an attack state (format must be '" + FORMAT + "')");
         }
         Map<String, Object> params = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("params").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
-            params.put(e.getKey(), v.isBoolean() ? v.booleanValue() : v.isNumber() ? v.numberValue() : v.asText());
+            String key = FORMAT_1.equals(format) ? ParamSet.kebab(e.getKey()) : e.getKey();
+            params.put(key, v.isBoolean() ? v.booleanValue() : v.isNumber() ? v.numberValue() : v.asText());
         }
         Attack attack = Attacks.create(root.path("name").asText(), params);
         Map<String, INDArray> state = new LinkedHashMap<>();

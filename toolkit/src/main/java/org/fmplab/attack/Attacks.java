@@ -2,33 +2,41 @@ package org.fmplab.attack;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.Params;
 
 /**
- * The attack registry: notebooks and the CLI create attacks by name. Adding an attack is one class and
- * one line here.
+ * The attack registry: notebooks and the CLI create attacks by name. Adding an attack is one class
+ * (with its declared {@code PARAMS}) and one line here.
  */
 public final class Attacks {
-    private static final Map<String, Function<AttackParams, Attack>> FACTORIES = new TreeMap<>();
+    private record Entry(ParamSet params, Function<Params, Attack> factory) { }
+
+    private static final Map<String, Entry> FACTORIES = new TreeMap<>();
 
     static {
-        register("badnets", p -> new BadNets(p.getInt("size", 3), p.getInt("margin", 0), p.getDouble("value", 1.0)));
-        register(Blended.NAME, Blended::from);
-        register(Sig.NAME, Sig::from);
-        register(LowFrequency.NAME, LowFrequency::from);
-        register(WaNet.NAME, WaNet::from);
-        register(InputAware.NAME, InputAware::from);
-        register(SsbaLite.NAME, SsbaLite::from);
-        register(LabelConsistent.NAME, LabelConsistent::from);
+        register(BadNets.PARAMS, BadNets::from);
+        register(Blended.PARAMS, Blended::from);
+        register(Sig.PARAMS, Sig::from);
+        register(LowFrequency.PARAMS, LowFrequency::from);
+        register(WaNet.PARAMS, WaNet::from);
+        register(InputAware.PARAMS, InputAware::from);
+        register(SsbaLite.PARAMS, SsbaLite::from);
+        register(LabelConsistent.PARAMS, LabelConsistent::from);
     }
 
     private Attacks() { }
 
-    /** Registers a factory under {@code name} (lower case). */
-    public static synchronized void register(String name, Function<AttackParams, Attack> factory) {
-        FACTORIES.put(name, factory);
+    /**
+     * Registers an attack under {@code params.owner()} (lower case); {@code factory} gets the user's
+     * values already validated against {@code params}.
+     */
+    public static synchronized void register(ParamSet params, Function<Params, Attack> factory) {
+        FACTORIES.put(params.owner().toLowerCase(Locale.ROOT), new Entry(params, factory));
     }
 
     /** Creates the attack {@code name} with defaults. */
@@ -37,19 +45,32 @@ public final class Attacks {
     }
 
     /**
-     * Creates the attack {@code name}; {@code params} override its defaults (unknown keys are rejected).
+     * Creates the attack {@code name}; {@code params} override its defaults (unknown keys and invalid
+     * values are rejected with a message naming the key, the value and the valid range).
      */
     public static Attack create(String name, Map<String, ?> params) {
-        Function<AttackParams, Attack> f = FACTORIES.get(name == null ? null : name.toLowerCase(java.util.Locale.ROOT));
-        if (f == null) throw new IllegalArgumentException("attack '" + name + "' is unknown; known attacks: " + names());
-        AttackParams p = new AttackParams(name, params);
-        Attack a = f.apply(p);
-        p.rejectUnused();
-        return a;
+        Entry e = entry(name);
+        return e.factory().apply(e.params().read(params));
+    }
+
+    /** The declared parameters of attack {@code name}. */
+    public static ParamSet params(String name) {
+        return entry(name).params();
+    }
+
+    /** The {@code --help} listing of {@code name}'s parameters: key, default, valid values, meaning. */
+    public static String paramHelp(String name) {
+        return params(name).help();
     }
 
     /** Names of all registered attacks. */
-    public static List<String> names() {
+    public static synchronized List<String> names() {
         return new ArrayList<>(FACTORIES.keySet());
+    }
+
+    private static synchronized Entry entry(String name) {
+        Entry e = FACTORIES.get(name == null ? null : name.toLowerCase(Locale.ROOT));
+        if (e == null) throw new IllegalArgumentException("attack '" + name + "' is unknown; known attacks: " + names());
+        return e;
     }
 }

@@ -2,6 +2,9 @@ package org.fmplab.attack;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -13,10 +16,22 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * @param value  patch value in [0,1] (default 1 = white)
  */
 public record BadNets(int size, int margin, double value) implements Attack {
+    static final String NAME = "badnets";
+
+    /** BadNets' parameters. */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.integerAtLeast("size", 3, 1, "patch side in pixels"),
+            ParamSpec.integerAtLeast("margin", 0, 0, "distance from the bottom-right corner in pixels"),
+            ParamSpec.real("value", 1, 0, 1, "patch value (1 = white)"));
+
     public BadNets {
-        if (size < 1) throw new IllegalArgumentException("size = " + size + " must be >= 1");
-        if (margin < 0) throw new IllegalArgumentException("margin = " + margin + " must be >= 0");
-        if (!(value >= 0 && value <= 1)) throw new IllegalArgumentException("value = " + value + " must be in [0, 1]");
+        PARAMS.checked("size", size);
+        PARAMS.checked("margin", margin);
+        PARAMS.checked("value", value);
+    }
+
+    static BadNets from(Params p) {
+        return new BadNets(p.getInt("size"), p.getInt("margin"), p.getDouble("value"));
     }
 
     /** 3×3 white square in the bottom-right corner. */
@@ -26,7 +41,7 @@ public record BadNets(int size, int margin, double value) implements Attack {
 
     @Override
     public String name() {
-        return "badnets";
+        return NAME;
     }
 
     @Override

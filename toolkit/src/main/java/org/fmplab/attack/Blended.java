@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,6 +20,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Blended extends PatternAttack {
     static final String NAME = "blended";
+    /** Blended's parameters. */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.realOpen("alpha", 0.2, 0, 1, "blend weight of the pattern"),
+            ParamSpec.text("image", "", "picture file to blend in (empty: a seeded procedural texture)"),
+            ParamSpec.longInt("seed", 0, "seed of the procedural texture"));
     private final double alpha;
     private final String imageFile;
     private final long seed;
@@ -28,14 +36,14 @@ public final class Blended extends PatternAttack {
      * @param seed      seed of the procedural texture
      */
     public Blended(double alpha, String imageFile, long seed) {
-        this.alpha = Check.open(NAME, "alpha", alpha, 0, 1);
+        this.alpha = PARAMS.checked("alpha", alpha);
         this.imageFile = imageFile == null ? "" : imageFile;
         this.seed = seed;
     }
 
     /** From registry parameters; defaults α = 0.2 and the procedural texture of seed 0. */
-    static Blended from(AttackParams p) {
-        return new Blended(p.getDouble("alpha", 0.2), p.getString("image", ""), p.getLong("seed", 0));
+    static Blended from(Params p) {
+        return new Blended(p.getDouble("alpha"), p.getString("image"), p.getLong("seed"));
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.fmplab.attack;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -20,10 +18,15 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fmplab.data.ImageDataset;
 import org.fmplab.data.Subsets;
 import org.fmplab.model.BatchTransform;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
+import org.fmplab.params.Seeds;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /**
  * Input-aware dynamic backdoor (Nguyen &amp; Tran 2020): a generator G and a mask network M (small
@@ -42,6 +45,17 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public final class InputAware implements Attack {
     static final String NAME = "input-aware";
+    /** Input-aware's parameters. */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.integerAtLeast("mask-epochs", 25, 0, "mask pre-training epochs"),
+            ParamSpec.integerAtLeast("epochs", 6, 1, "generator + classifier epochs"),
+            ParamSpec.integerAtLeast("images", 3000, 16, "attacker's images used for both stages"),
+            ParamSpec.real("cross-ratio", 1, 0, 100, "cross samples per poisoned sample"),
+            ParamSpec.realAtLeast("lambda-div", 1, 0, "diversity loss weight"),
+            ParamSpec.realAtLeast("lambda-norm", 100, 0, "mask density penalty weight"),
+            ParamSpec.realOpen("density", 0.032, 0, 1, "mask density"),
+            ParamSpec.longInt("seed", 0, "seed of the networks and batches"),
+            ParamSpec.bool("redraw", true, "poison every training batch on the fly (as the paper)"));
     private static final int[] G_WIDTHS = {8, 16, 8};
     private static final int[] M_WIDTHS = {8, 8};
     private static final double MASK_LR = 0.01;
@@ -74,22 +88,21 @@ public final class InputAware implements Attack {
      */
     public InputAware(int maskEpochs, int epochs, int images, double crossRatio, double lambdaDiv, double lambdaNorm,
                       double density, long seed, boolean redraw) {
-        this.maskEpochs = Check.atLeast(NAME, "maskEpochs", maskEpochs, 0);
-        this.epochs = Check.atLeast(NAME, "epochs", epochs, 1);
-        this.images = Check.atLeast(NAME, "images", images, 16);
-        this.crossRatio = Check.closed(NAME, "crossRatio", crossRatio, 0, 100);
-        this.lambdaDiv = Check.atLeast(NAME, "lambdaDiv", lambdaDiv, 0.0);
-        this.lambdaNorm = Check.atLeast(NAME, "lambdaNorm", lambdaNorm, 0.0);
-        this.density = Check.open(NAME, "density", density, 0, 1);
+        this.maskEpochs = PARAMS.checked("mask-epochs", maskEpochs);
+        this.epochs = PARAMS.checked("epochs", epochs);
+        this.images = PARAMS.checked("images", images);
+        this.crossRatio = PARAMS.checked("cross-ratio", crossRatio);
+        this.lambdaDiv = PARAMS.checked("lambda-div", lambdaDiv);
+        this.lambdaNorm = PARAMS.checked("lambda-norm", lambdaNorm);
+        this.density = PARAMS.checked("density", density);
         this.seed = seed;
         this.redraw = redraw;
     }
 
     /** From registry parameters; defaults: the paper's losses and 25 mask epochs, 6 generator epochs on 3,000 images. */
-    static InputAware from(AttackParams p) {
-        return new InputAware(p.getInt("maskEpochs", 25), p.getInt("epochs", 6), p.getInt("images", 3000),
-                p.getDouble("crossRatio", 1), p.getDouble("lambdaDiv", 1), p.getDouble("lambdaNorm", 100),
-                p.getDouble("density", 0.032), p.getLong("seed", 0), p.getBoolean("redraw", true));
+    static InputAware from(Params p) {
+        return new InputAware(p.getInt("mask-epochs"), p.getInt("epochs"), p.getInt("images"), p.getDouble("cross-ratio"),
+                p.getDouble("lambda-div"), p.getDouble("lambda-norm"), p.getDouble("density"), p.getLong("seed"), p.getBool("redraw"));
     }
 
     @Override
@@ -100,12 +113,12 @@ public final class InputAware implements Attack {
     @Override
     public Map<String, Object> params() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("maskEpochs", maskEpochs);
+        m.put("mask-epochs", maskEpochs);
         m.put("epochs", epochs);
         m.put("images", images);
-        m.put("crossRatio", crossRatio);
-        m.put("lambdaDiv", lambdaDiv);
-        m.put("lambdaNorm", lambdaNorm);
+        m.put("cross-ratio", crossRatio);
+        m.put("lambda-div", lambdaDiv);
+        m.put("lambda-norm", lambdaNorm);
         m.put("density", density);
         m.put("seed", seed);
         m.put("redraw", redraw);
@@ -130,7 +143,7 @@ public final class InputAware implements Attack {
         }
         ComputationGraph joint = buildJoint(c, h, w, data.numClasses());
         PoisonConfig cfg = context.config();
-        Nets.fit(joint, data.size(), BATCH, epochs, seed + 1, context.listener(), NAME + " generator", (rows, rng) -> {
+        Nets.fit(joint, data.size(), BATCH, epochs, Seeds.inputAwareGenerator(seed), context.listener(), NAME + " generator", (rows, rng) -> {
             int n = rows.length;
             int nb = (int) Math.round(cfg.rate() * n), nc = (int) Math.min(n - nb, Math.round(crossRatio * cfg.rate() * n));
             int[] src = rows.clone();

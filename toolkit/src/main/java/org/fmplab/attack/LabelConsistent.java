@@ -1,12 +1,14 @@
 package org.fmplab.attack;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.point;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
  * LC, the label-consistent attack (Turner et al. 2019), clean-label: the poisoned target-class images
@@ -17,6 +19,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class LabelConsistent implements Attack {
     static final String NAME = "lc";
+    /** LC's parameters. */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.real("eps", 8, 0, 255, "L-inf budget of the adversarial perturbation in pixel units"),
+            ParamSpec.realAbove("step-size", 1.5, 0, 255, "PGD step in pixel units"),
+            ParamSpec.integerAtLeast("steps", 100, 0, "PGD steps"),
+            ParamSpec.integerAtLeast("size", 3, 1, "checkerboard side in pixels"),
+            ParamSpec.integerAtLeast("surrogate-images", 10000, 10, "images to train the surrogate on"),
+            ParamSpec.integerAtLeast("surrogate-epochs", 2, 1, "surrogate training epochs"),
+            ParamSpec.longInt("seed", 0, "surrogate seed"));
     private static final String SURROGATE = "surrogate_";
     private final double eps;
     private final double stepSize;
@@ -38,19 +49,19 @@ public final class LabelConsistent implements Attack {
      */
     public LabelConsistent(double eps, double stepSize, int steps, int size, int surrogateImages, int surrogateEpochs,
                            long seed) {
-        this.eps = Check.closed(NAME, "eps", eps, 0, 255);
-        this.stepSize = Check.openClosed(NAME, "stepSize", stepSize, 0, 255);
-        this.steps = Check.atLeast(NAME, "steps", steps, 0);
-        this.size = Check.atLeast(NAME, "size", size, 1);
-        this.surrogateImages = Check.atLeast(NAME, "surrogateImages", surrogateImages, 10);
-        this.surrogateEpochs = Check.atLeast(NAME, "surrogateEpochs", surrogateEpochs, 1);
+        this.eps = PARAMS.checked("eps", eps);
+        this.stepSize = PARAMS.checked("step-size", stepSize);
+        this.steps = PARAMS.checked("steps", steps);
+        this.size = PARAMS.checked("size", size);
+        this.surrogateImages = PARAMS.checked("surrogate-images", surrogateImages);
+        this.surrogateEpochs = PARAMS.checked("surrogate-epochs", surrogateEpochs);
         this.seed = seed;
     }
 
     /** From registry parameters; defaults ε = 8/255, step 1.5/255, 100 steps, 3×3 checkerboard. */
-    static LabelConsistent from(AttackParams p) {
-        return new LabelConsistent(p.getDouble("eps", 8), p.getDouble("stepSize", 1.5), p.getInt("steps", 100),
-                p.getInt("size", 3), p.getInt("surrogateImages", 10000), p.getInt("surrogateEpochs", 2), p.getLong("seed", 0));
+    static LabelConsistent from(Params p) {
+        return new LabelConsistent(p.getDouble("eps"), p.getDouble("step-size"), p.getInt("steps"), p.getInt("size"),
+                p.getInt("surrogate-images"), p.getInt("surrogate-epochs"), p.getLong("seed"));
     }
 
     @Override
@@ -62,11 +73,11 @@ public final class LabelConsistent implements Attack {
     public Map<String, Object> params() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("eps", eps);
-        m.put("stepSize", stepSize);
+        m.put("step-size", stepSize);
         m.put("steps", steps);
         m.put("size", size);
-        m.put("surrogateImages", surrogateImages);
-        m.put("surrogateEpochs", surrogateEpochs);
+        m.put("surrogate-images", surrogateImages);
+        m.put("surrogate-epochs", surrogateEpochs);
         m.put("seed", seed);
         return m;
     }

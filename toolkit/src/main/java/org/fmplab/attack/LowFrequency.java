@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Map;
 import org.fmplab.data.ImageDataset;
 import org.fmplab.data.Subsets;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
 import org.fmplab.progress.ProgressTracker;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * LF, the low-frequency trigger (Zeng et al. 2021): a smooth additive pattern. {@link #prepare} trains
@@ -19,6 +22,16 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class LowFrequency extends PatternAttack {
     static final String NAME = "lf";
+    /** LF's parameters. */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.real("sigma", 6, 0, 1000, "Gaussian low-pass width in pixels"),
+            ParamSpec.realAbove("max", 51, 0, 255, "largest pattern value in pixel units"),
+            ParamSpec.integerAtLeast("steps", 300, 1, "optimisation steps of the universal pattern"),
+            ParamSpec.realAbove("step-size", 4, 0, 255, "optimisation step in pixel units"),
+            ParamSpec.integerAtLeast("batch", 64, 1, "images per optimisation step"),
+            ParamSpec.integerAtLeast("surrogate-images", 10000, 10, "images to train the surrogate on"),
+            ParamSpec.integerAtLeast("surrogate-epochs", 2, 1, "surrogate training epochs"),
+            ParamSpec.longInt("seed", 0, "seed of the surrogate and the batches"));
     private final double sigma;
     private final double max;
     private final int steps;
@@ -41,21 +54,20 @@ public final class LowFrequency extends PatternAttack {
      */
     public LowFrequency(double sigma, double max, int steps, double stepSize, int batch, int surrogateImages,
                         int surrogateEpochs, long seed) {
-        this.sigma = Check.closed(NAME, "sigma", sigma, 0, 1000);
-        this.max = Check.openClosed(NAME, "max", max, 0, 255);
-        this.steps = Check.atLeast(NAME, "steps", steps, 1);
-        this.stepSize = Check.openClosed(NAME, "stepSize", stepSize, 0, 255);
-        this.batch = Check.atLeast(NAME, "batch", batch, 1);
-        this.surrogateImages = Check.atLeast(NAME, "surrogateImages", surrogateImages, 10);
-        this.surrogateEpochs = Check.atLeast(NAME, "surrogateEpochs", surrogateEpochs, 1);
+        this.sigma = PARAMS.checked("sigma", sigma);
+        this.max = PARAMS.checked("max", max);
+        this.steps = PARAMS.checked("steps", steps);
+        this.stepSize = PARAMS.checked("step-size", stepSize);
+        this.batch = PARAMS.checked("batch", batch);
+        this.surrogateImages = PARAMS.checked("surrogate-images", surrogateImages);
+        this.surrogateEpochs = PARAMS.checked("surrogate-epochs", surrogateEpochs);
         this.seed = seed;
     }
 
     /** From registry parameters; defaults as documented on the constructor (σ = 6, range [0, 51]). */
-    static LowFrequency from(AttackParams p) {
-        return new LowFrequency(p.getDouble("sigma", 6), p.getDouble("max", 51), p.getInt("steps", 300),
-                p.getDouble("stepSize", 4), p.getInt("batch", 64), p.getInt("surrogateImages", 10000),
-                p.getInt("surrogateEpochs", 2), p.getLong("seed", 0));
+    static LowFrequency from(Params p) {
+        return new LowFrequency(p.getDouble("sigma"), p.getDouble("max"), p.getInt("steps"), p.getDouble("step-size"),
+                p.getInt("batch"), p.getInt("surrogate-images"), p.getInt("surrogate-epochs"), p.getLong("seed"));
     }
 
     @Override
@@ -69,10 +81,10 @@ public final class LowFrequency extends PatternAttack {
         m.put("sigma", sigma);
         m.put("max", max);
         m.put("steps", steps);
-        m.put("stepSize", stepSize);
+        m.put("step-size", stepSize);
         m.put("batch", batch);
-        m.put("surrogateImages", surrogateImages);
-        m.put("surrogateEpochs", surrogateEpochs);
+        m.put("surrogate-images", surrogateImages);
+        m.put("surrogate-epochs", surrogateEpochs);
         m.put("seed", seed);
         return m;
     }

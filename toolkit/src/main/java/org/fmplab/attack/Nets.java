@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.fmplab.data.Subsets;
 import org.fmplab.model.Backend;
 import org.fmplab.model.BatchStatsHelper;
+import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressListener;
 import org.fmplab.progress.ProgressTracker;
 import org.nd4j.linalg.activations.Activation;
@@ -95,7 +96,7 @@ final class Nets {
         ProgressTracker tracker = new ProgressTracker(listener, stage, "batch", (long) steps * epochs);
         SplittableRandom rng = new SplittableRandom(seed);
         for (int e = 0; e < epochs; e++) {
-            int[] order = Subsets.shuffled(n, seed * 31 + e);
+            int[] order = Subsets.shuffled(n, Seeds.epochOrder(seed, e));
             for (int s = 0; s < steps; s++) {
                 net.fit(make.make(java.util.Arrays.copyOfRange(order, s * b, (s + 1) * b), rng));
                 tracker.step(1, Map.of("loss", net.score()));

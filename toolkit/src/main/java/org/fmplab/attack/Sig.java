@@ -2,6 +2,9 @@ package org.fmplab.attack;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -11,6 +14,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Sig extends PatternAttack {
     static final String NAME = "sig";
+    /** SIG's parameters. */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.realAbove("delta", 40, 0, 255, "signal amplitude in pixel units"),
+            ParamSpec.realAbove("frequency", 6, 0, 1e6, "signal frequency (periods across the image)"),
+            ParamSpec.bool("dirty", false, "poison any class and relabel (false: clean-label, target-class images only)"));
     private final double delta;
     private final double frequency;
     private final boolean dirty;
@@ -21,14 +29,14 @@ public final class Sig extends PatternAttack {
      * @param dirty     false (default): clean-label; true: dirty-label
      */
     public Sig(double delta, double frequency, boolean dirty) {
-        this.delta = Check.openClosed(NAME, "delta", delta, 0, 255);
-        this.frequency = Check.openClosed(NAME, "frequency", frequency, 0, 1e6);
+        this.delta = PARAMS.checked("delta", delta);
+        this.frequency = PARAMS.checked("frequency", frequency);
         this.dirty = dirty;
     }
 
     /** From registry parameters; defaults Δ = 40, f = 6, clean-label. */
-    static Sig from(AttackParams p) {
-        return new Sig(p.getDouble("delta", 40), p.getDouble("frequency", 6), p.getBoolean("dirty", false));
+    static Sig from(Params p) {
+        return new Sig(p.getDouble("delta"), p.getDouble("frequency"), p.getBool("dirty"));
     }
 
     @Override

@@ -17,6 +17,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fmplab.data.ImageDataset;
 import org.fmplab.data.Subsets;
 import org.fmplab.model.BatchTransform;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
+import org.fmplab.params.Seeds;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,6 +44,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public final class SsbaLite implements Attack {
     static final String NAME = "ssba-lite";
+    /** SSBA-lite's parameters. */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.integer("bits", 8, 1, 256, "length of the secret"),
+            ParamSpec.realAbove("eps", 12, 0, 255, "L-inf budget of the residual in pixel units"),
+            ParamSpec.realAtLeast("lambda", 0.01, 0, "weight of the residual's L2 penalty"),
+            ParamSpec.integerAtLeast("epochs", 6, 1, "encoder/decoder epochs"),
+            ParamSpec.integerAtLeast("images", 3000, 16, "attacker's images used to train them"),
+            ParamSpec.longInt("seed", 0, "seed of the secret, the networks and the batches"),
+            ParamSpec.bool("redraw", false, "encode images of every training batch on the fly"));
     private static final int[] E_WIDTHS = {16, 16};
     private static final double LR = 0.001;
     private static final int BATCH = 64;
@@ -65,19 +78,19 @@ public final class SsbaLite implements Attack {
      *               fixed poisoned set
      */
     public SsbaLite(int bits, double eps, double lambda, int epochs, int images, long seed, boolean redraw) {
-        this.bits = Check.range(NAME, "bits", bits, 1, 256);
-        this.eps = Check.openClosed(NAME, "eps", eps, 0, 255);
-        this.lambda = Check.atLeast(NAME, "lambda", lambda, 0.0);
-        this.epochs = Check.atLeast(NAME, "epochs", epochs, 1);
-        this.images = Check.atLeast(NAME, "images", images, 16);
+        this.bits = PARAMS.checked("bits", bits);
+        this.eps = PARAMS.checked("eps", eps);
+        this.lambda = PARAMS.checked("lambda", lambda);
+        this.epochs = PARAMS.checked("epochs", epochs);
+        this.images = PARAMS.checked("images", images);
         this.seed = seed;
         this.redraw = redraw;
     }
 
     /** From registry parameters; defaults 8 bits, ε = 12/255, λ = 0.01, 6 epochs on 3,000 images. */
-    static SsbaLite from(AttackParams p) {
-        return new SsbaLite(p.getInt("bits", 8), p.getDouble("eps", 12), p.getDouble("lambda", 0.01), p.getInt("epochs", 6),
-                p.getInt("images", 3000), p.getLong("seed", 0), p.getBoolean("redraw", false));
+    static SsbaLite from(Params p) {
+        return new SsbaLite(p.getInt("bits"), p.getDouble("eps"), p.getDouble("lambda"), p.getInt("epochs"), p.getInt("images"),
+                p.getLong("seed"), p.getBool("redraw"));
     }
 
     @Override
@@ -100,7 +113,7 @@ public final class SsbaLite implements Attack {
 
     /** The fixed secret hidden in poisoned images. */
     public int[] secret() {
-        SplittableRandom rng = new SplittableRandom(seed ^ 0x55BA);
+        SplittableRandom rng = new SplittableRandom(Seeds.ssbaSecret(seed));
         int[] s = new int[bits];
         for (int i = 0; i < bits; i++) s[i] = rng.nextInt(2);
         return s;
@@ -180,7 +193,7 @@ public final class SsbaLite implements Attack {
     // Share of correctly decoded secret bits on up to 512 images encoded with the fixed secret.
     private double measureBits(ComputationGraph both, ImageDataset data) {
         int n = Math.min(512, data.size());
-        int[] idx = Subsets.randomSample(data.size(), n, seed + 7);
+        int[] idx = Subsets.randomSample(data.size(), n, Seeds.ssbaBitCheck(seed));
         int[][] secrets = new int[n][];
         java.util.Arrays.fill(secrets, secret());
         boolean[] all = new boolean[n];

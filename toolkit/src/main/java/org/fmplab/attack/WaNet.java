@@ -3,6 +3,9 @@ package org.fmplab.attack;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fmplab.model.BatchTransform;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,6 +18,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class WaNet implements Attack {
     static final String NAME = "wanet";
+    /** WaNet's parameters. */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.integer("k", 4, 2, 1024, "control-grid size of the warping field"),
+            ParamSpec.real("s", 0.5, 0, 1000, "warping strength (0 = identity)"),
+            ParamSpec.real("cross-ratio", 2, 0, 100, "noise-mode samples per poisoned sample"),
+            ParamSpec.longInt("seed", 0, "seed of the field"),
+            ParamSpec.bool("redraw", true, "re-draw the poisoned images in every batch (as the paper)"));
     private final int k;
     private final double strength;
     private final double crossRatio;
@@ -31,17 +41,16 @@ public final class WaNet implements Attack {
      *                   poisoning one fixed set
      */
     public WaNet(int k, double strength, double crossRatio, long seed, boolean redraw) {
-        this.k = Check.range(NAME, "k", k, 2, 1024);
-        this.strength = Check.closed(NAME, "s", strength, 0, 1000);
-        this.crossRatio = Check.closed(NAME, "crossRatio", crossRatio, 0, 100);
+        this.k = PARAMS.checked("k", k);
+        this.strength = PARAMS.checked("s", strength);
+        this.crossRatio = PARAMS.checked("cross-ratio", crossRatio);
         this.seed = seed;
         this.redraw = redraw;
     }
 
     /** From registry parameters; defaults k = 4, s = 0.5, cross ratio 2, seed 0, redraw true. */
-    static WaNet from(AttackParams p) {
-        return new WaNet(p.getInt("k", 4), p.getDouble("s", 0.5), p.getDouble("crossRatio", 2), p.getLong("seed", 0),
-                p.getBoolean("redraw", true));
+    static WaNet from(Params p) {
+        return new WaNet(p.getInt("k"), p.getDouble("s"), p.getDouble("cross-ratio"), p.getLong("seed"), p.getBool("redraw"));
     }
 
     @Override
@@ -54,7 +63,7 @@ public final class WaNet implements Attack {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("k", k);
         m.put("s", strength);
-        m.put("crossRatio", crossRatio);
+        m.put("cross-ratio", crossRatio);
         m.put("seed", seed);
         m.put("redraw", redraw);
         return m;

@@ -14,10 +14,14 @@ import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.model.FeatureMapLayer;
 import org.fmplab.model.FeatureMapLayers;
-import org.fmplab.prune.ChannelMask;
-import org.fmplab.prune.Pruner;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
+import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressListener;
 import org.fmplab.progress.ProgressTracker;
+import org.fmplab.prune.ChannelMask;
+import org.fmplab.prune.Pruner;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -36,7 +40,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Gradients with respect to m, δ and ξ come from DL4J's own parameter gradients of the BN layers:
  * ∂L/∂m = ∂L/∂γ' · γ, ∂L/∂δ = ∂L/∂γ' · γ, ∂L/∂ξ = ∂L/∂β' · β for the effective γ', β'.
  *
- * <p>Parameters: {@code eps} (0.4), {@code alpha} (0.2, the trade-off), {@code maskLr} (0.2),
+ * <p>Parameters ({@link #PARAMS}): {@code eps} (0.4), {@code alpha} (0.2, the trade-off), {@code mask-lr} (0.2),
  * {@code iterations} (see {@link #DEFAULT_ITERATIONS}), {@code batch} (128), {@code threshold} (0.2).
  */
 public final class AnpDefense implements Defense {
@@ -77,15 +81,20 @@ public final class AnpDefense implements Defense {
         this.config = config;
     }
 
+    /** ANP's parameters (it prunes without fine-tuning). */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.real("eps", 0.4, 0, 1, "noise bound on the BN scale and shift"),
+            ParamSpec.real("alpha", 0.2, 0, 1, "trade-off between clean and perturbed loss"),
+            ParamSpec.realAbove("mask-lr", 0.2, 0, 100, "mask learning rate"),
+            ParamSpec.integer("iterations", DEFAULT_ITERATIONS, 1, 1_000_000, "mask-optimisation steps (BackdoorBench: 2000)"),
+            ParamSpec.integer("batch", 128, 1, 4096, "images per mask step"),
+            ParamSpec.real("threshold", 0.2, 0, 1, "masks below it are pruned"));
+
     /** Registry factory: validates {@code params}. */
-    public static AnpDefense from(Map<String, String> params) {
-        DefenseParams p = new DefenseParams(NAME, params);
-        Config d = Config.defaults();
-        Config c = p.build(() -> new Config(p.doubleIn("eps", d.eps(), 0, 1), p.doubleIn("alpha", d.alpha(), 0, 1),
-                p.doubleAbove("maskLr", d.maskLr(), 0, 100), p.intIn("iterations", d.iterations(), 1, 1_000_000),
-                p.intIn("batch", d.batch(), 1, 4096), p.doubleIn("threshold", d.threshold(), 0, 1)));
-        p.rejectUnknown();
-        return new AnpDefense(c);
+    public static AnpDefense from(Map<String, ?> params) {
+        Params p = PARAMS.read(params);
+        return new AnpDefense(p.build(() -> new Config(p.getDouble("eps"), p.getDouble("alpha"), p.getDouble("mask-lr"),
+                p.getInt("iterations"), p.getInt("batch"), p.getDouble("threshold"))));
     }
 
     public Config config() {
@@ -156,7 +165,7 @@ public final class AnpDefense implements Defense {
         ProgressTracker tracker = new ProgressTracker(listener, "anp masks", "iteration", config.iterations());
         for (int it = 0; it < config.iterations(); it++) {
             if (pos + batch > order.length) {
-                order = Subsets.shuffled(data.size(), seed + (++pass));
+                order = Subsets.shuffled(data.size(), Seeds.pass(seed, ++pass));
                 pos = 0;
             }
             int[] idx = java.util.Arrays.copyOfRange(order, pos, pos + batch);

@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.fmplab.data.ImageDataset;
 import org.fmplab.model.BatchTransform;
 import org.fmplab.progress.ProgressListener;
+import org.fmplab.prune.FineTuning;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -10,9 +10,12 @@ import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.model.FeatureMapLayer;
 import org.fmplab.model.FeatureMapLayers;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
+import org.fmplab.progress.ProgressListener;
 import org.fmplab.prune.ChannelMask;
 import org.fmplab.prune.Pruner;
-import org.fmplab.progress.ProgressListener;
 
 /**
  * CLP, channel Lipschitzness-based pruning (Zheng et al. 2022), data-free: in every conv layer with a
@@ -35,12 +38,14 @@ public final class ClpDefense implements Defense {
         this.u = u;
     }
 
+    /** CLP's one parameter (data-free: it prunes without fine-tuning). */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.real("u", 3, 0, 100, "prune channels whose bound exceeds mean + u std of their layer"));
+
     /** Registry factory: validates {@code params}. */
-    public static ClpDefense from(Map<String, String> params) {
-        DefenseParams p = new DefenseParams(NAME, params);
-        double u = p.doubleIn("u", 3.0, 0, 100);
-        p.rejectUnknown();
-        return p.build(() -> new ClpDefense(u));
+    public static ClpDefense from(Map<String, ?> params) {
+        Params p = PARAMS.read(params);
+        return p.build(() -> new ClpDefense(p.getDouble("u")));
     }
 
     public double u() {

@@ -16,10 +16,14 @@ import org.fmplab.metrics.Metrics;
 import org.fmplab.model.FeatureMapLayer;
 import org.fmplab.model.FeatureMapLayers;
 import org.fmplab.model.Inference;
-import org.fmplab.prune.ChannelMask;
-import org.fmplab.prune.Pruner;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
 import org.fmplab.progress.ProgressListener;
 import org.fmplab.progress.ProgressTracker;
+import org.fmplab.prune.ChannelMask;
+import org.fmplab.prune.FineTuning;
+import org.fmplab.prune.Pruner;
 
 /**
  * FP, fine-pruning (Liu et al. 2018, BackdoorBench settings): rank the channels of the last conv layer
@@ -31,12 +35,12 @@ import org.fmplab.progress.ProgressTracker;
  * through their BatchNorm (on PreActResNet-18, whose last conv feeds a residual add and pooling
  * directly, that is {@code s4b2_conv1}); its activation is read after that activation layer. Pruning goes
  * through the shared {@link Pruner} (filter, bias and consumer-BN γ zeroed, so a pruned channel outputs
- * the constant relu(β) instead of 0). Pruned channels stay pruned during fine-tuning ({@code keepPruned},
+ * the constant relu(β) instead of 0). Pruned channels stay pruned during fine-tuning ({@code keep-pruned},
  * default true, as in the original where they are removed).
  *
- * <p>Parameters: {@code layer} (conv vertex), {@code accuracyDrop} (0.1), {@code heldOut} (0.2, share of
- * the clean subset, class-balanced), {@code step} (channels per pruning step, 1), {@code keepPruned},
- * and the fine-tuning {@code epochs}, {@code lr}, {@code batch}.
+ * <p>Parameters ({@link #PARAMS}): {@code layer} (conv vertex), {@code accuracy-drop} (0.1), {@code held-out}
+ * (0.2, share of the clean subset, class-balanced), {@code step} (channels per pruning step, 1), and the
+ * shared fine-tuning recipe's {@code epochs}, {@code lr}, {@code batch}, {@code keep-pruned}.
  */
 public final class FinePruningDefense implements Defense {
     public static final String NAME = "fp";
@@ -46,10 +50,9 @@ public final class FinePruningDefense implements Defense {
      * @param accuracyDrop allowed relative drop of held-out accuracy, in [0, 1]
      * @param heldOut      share of the defender's data held out for the accuracy check, in (0, 0.9]
      * @param step         channels added per pruning step, ≥ 1
-     * @param keepPruned   keep pruned channels at zero while fine-tuning
-     * @param fineTuning   the fine-tuning after pruning
+     * @param fineTuning   the fine-tuning after pruning (keep-pruned: pruned channels stay at zero)
      */
-    public record Config(String layer, double accuracyDrop, double heldOut, int step, boolean keepPruned, FineTuning fineTuning) {
+    public record Config(String layer, double accuracyDrop, double heldOut, int step, FineTuning fineTuning) {
         public Config {
             if (!(accuracyDrop >= 0 && accuracyDrop <= 1)) throw new IllegalArgumentException("accuracyDrop = " + accuracyDrop + " must be in [0, 1]");
             if (!(heldOut > 0 && heldOut <= 0.9)) throw new IllegalArgumentException("heldOut = " + heldOut + " must be in (0, 0.9]");
@@ -58,7 +61,7 @@ public final class FinePruningDefense implements Defense {
         }
 
         public static Config defaults() {
-            return new Config(null, 0.1, 0.2, 1, true, FineTuning.defaults());
+            return new Config(null, 0.1, 0.2, 1, FineTuning.defaults().withKeepPruned(true));
         }
     }
 
@@ -88,15 +91,20 @@ public final class FinePruningDefense implements Defense {
         this.config = config;
     }
 
+    /** FP's parameters: the pruning search, then the shared fine-tuning recipe (pruned channels kept at zero by default). */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.text("layer", null, "conv vertex to prune (default: the last conv reaching an activation through its BN)"),
+            ParamSpec.real("accuracy-drop", 0.1, 0, 1, "allowed relative drop of held-out clean accuracy"),
+            ParamSpec.realAbove("held-out", 0.2, 0, 0.9, "share of the clean subset held out for the accuracy check"),
+            ParamSpec.integer("step", 1, 1, 1 << 20, "channels added per pruning step"))
+            .plus(FineTuning.params("", Config.defaults().fineTuning(), true));
+
     /** Registry factory: validates {@code params}. */
-    public static FinePruningDefense from(Map<String, String> params) {
-        DefenseParams p = new DefenseParams(NAME, params);
+    public static FinePruningDefense from(Map<String, ?> params) {
+        Params p = PARAMS.read(params);
         Config d = Config.defaults();
-        Config c = p.build(() -> new Config(p.string("layer", null), p.doubleIn("accuracyDrop", d.accuracyDrop(), 0, 1),
-                p.doubleAbove("heldOut", d.heldOut(), 0, 0.9), p.intIn("step", d.step(), 1, 1 << 20),
-                p.bool("keepPruned", d.keepPruned()), FineTuning.from(p, "", d.fineTuning())));
-        p.rejectUnknown();
-        return new FinePruningDefense(c);
+        return new FinePruningDefense(p.build(() -> new Config(p.getString("layer"), p.getDouble("accuracy-drop"), p.getDouble("held-out"),
+                p.getInt("step"), FineTuning.from(p, "", d.fineTuning()))));
     }
 
     public Config config() {
@@ -118,8 +126,7 @@ public final class FinePruningDefense implements Defense {
         ChannelMask mask = ChannelMask.none(FeatureMapLayers.of(backdoored)).with(s.layer(), s.prunedChannels());
         ComputationGraph pruned = Pruner.prune(backdoored, mask);
         rec.stage("pruned", pruned);
-        rec.stage("fine-tuned", config.fineTuning().run(pruned, data.clean(), data.seed(), listener, "fine-tune", null,
-                config.keepPruned() ? Pruner.keepPruned(mask) : null));
+        rec.stage("fine-tuned", config.fineTuning().fineTune(pruned, data.clean(), mask, data.seed(), listener).model());
         rec.detail("layer", s.layer());
         rec.detail("prunedChannels", s.pruned());
         rec.detail("layerChannels", s.order().length);

@@ -5,12 +5,14 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
+import org.fmplab.params.ParamSet;
 import org.fmplab.progress.ProgressListener;
+import org.fmplab.prune.FineTuning;
 
 /**
  * FT: fine-tune the whole backdoored network on the defender's clean subset (BackdoorBench's FT
  * baseline, with the toolkit's shared fine-tuning recipe). One stage, "fine-tuned".
- * Parameters: {@code epochs} (10), {@code lr} (0.01), {@code batch} (256).
+ * Parameters: the shared recipe's {@code epochs}, {@code lr}, {@code batch} ({@link #PARAMS}).
  */
 public final class FineTuningDefense implements Defense {
     public static final String NAME = "ft";
@@ -20,12 +22,12 @@ public final class FineTuningDefense implements Defense {
         this.fineTuning = fineTuning;
     }
 
+    /** FT's parameters: the shared fine-tuning recipe's. */
+    public static final ParamSet PARAMS = ParamSet.of(NAME, FineTuning.params("", FineTuning.defaults(), false));
+
     /** Registry factory: validates {@code params}. */
-    public static FineTuningDefense from(Map<String, String> params) {
-        DefenseParams p = new DefenseParams(NAME, params);
-        FineTuning ft = p.build(() -> FineTuning.from(p, "", FineTuning.defaults()));
-        p.rejectUnknown();
-        return new FineTuningDefense(ft);
+    public static FineTuningDefense from(Map<String, ?> params) {
+        return new FineTuningDefense(FineTuning.from(PARAMS.read(params), "", FineTuning.defaults()));
     }
 
     public FineTuning fineTuning() {

@@ -7,7 +7,12 @@ import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.model.BatchTransform;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
+import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressListener;
+import org.fmplab.prune.FineTuning;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -25,9 +30,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * 1% of each outer batch and relies on the implicit term, we perturb {@code share} (default 50%)
  * instead. The outer optimiser is the shared SGD recipe rather than the release's Adam (lr 1e-3).
  *
- * <p>Parameters: {@code rounds} (5), {@code share} (0.5), {@code radius} (2.5), {@code innerLr} (0.6),
- * {@code lambda} (0.016), {@code innerBatch} (100), {@code innerSteps} (50), {@code lr} (0.01),
- * {@code batch} (256).
+ * <p>Parameters ({@link #PARAMS}): {@code rounds} (5), {@code share} (0.5), {@code radius} (2.5),
+ * {@code inner-lr} (0.6), {@code lambda} (0.016), {@code inner-batch} (100), {@code inner-steps} (50), and
+ * the shared recipe's {@code lr} (0.01) and {@code batch} (automatic).
  * One stage, "unlearned"; details: the final δ*'s L2 norm.
  */
 public final class IBauDefense implements Defense {
@@ -54,16 +59,25 @@ public final class IBauDefense implements Defense {
         this.config = config;
     }
 
+    /** i-BAU's parameters: the minimax, the inner step, then the shared recipe's {@code lr} and {@code batch} (its epochs are the rounds). */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.integer("rounds", 5, 1, 1000, "minimax rounds (= outer epochs)"),
+            ParamSpec.realAbove("share", 0.5, 0, 1, "share of each outer batch perturbed by the universal perturbation"),
+            ParamSpec.realAbove("radius", 2.5, 0, 1e6, "L2 radius of the universal perturbation"),
+            ParamSpec.realAbove("inner-lr", 0.6, 0, 1e6, "inner step's learning rate"),
+            ParamSpec.real("lambda", 0.016, 0, 1e6, "inner step's L2 penalty on the perturbation"),
+            ParamSpec.integer("inner-batch", 100, 1, 4096, "inner step's batch size"),
+            ParamSpec.integer("inner-steps", 50, 1, 1_000_000, "inner step's gradient steps"))
+            .plus(FineTuning.optimiserParams(FineTuning.defaults()));
+
     /** Registry factory: validates {@code params}. */
-    public static IBauDefense from(Map<String, String> params) {
-        DefenseParams p = new DefenseParams(NAME, params);
-        int rounds = p.intIn("rounds", 5, 1, 1000);
-        UniversalPerturbation inner = p.build(() -> new UniversalPerturbation(p.doubleAbove("radius", 2.5, 0, 1e6), p.doubleAbove("innerLr", 0.6, 0, 1e6),
-                p.doubleIn("lambda", 0.016, 0, 1e6), p.intIn("innerBatch", 100, 1, 4096), p.intIn("innerSteps", 50, 1, 1_000_000)));
-        FineTuning outer = p.build(() -> new FineTuning(rounds, p.doubleAbove("lr", FineTuning.DEFAULT_LR, 0, 1), p.intIn("batch", FineTuning.DEFAULT_BATCH, 1, 4096)));
-        Config c = p.build(() -> new Config(rounds, p.doubleAbove("share", 0.5, 0, 1), inner, outer));
-        p.rejectUnknown();
-        return new IBauDefense(c);
+    public static IBauDefense from(Map<String, ?> params) {
+        Params p = PARAMS.read(params);
+        int rounds = p.getInt("rounds");
+        UniversalPerturbation inner = p.build(() -> new UniversalPerturbation(p.getDouble("radius"), p.getDouble("inner-lr"),
+                p.getDouble("lambda"), p.getInt("inner-batch"), p.getInt("inner-steps")));
+        FineTuning outer = FineTuning.from(p, "", FineTuning.defaults().withEpochs(rounds));
+        return new IBauDefense(p.build(() -> new Config(rounds, p.getDouble("share"), inner, outer)));
     }
 
     public Config config() {
@@ -89,10 +103,10 @@ public final class IBauDefense implements Defense {
             }
             return new BatchTransform.Batch(x, b.labels(), b.indices());
         };
-        ComputationGraph out = config.outer().trainer(data.seed(), listener, "i-bau").withBatchTransform(perturb)
+        ComputationGraph out = config.outer().trainer(data.seed(), data.clean().size(), listener, "i-bau").withBatchTransform(perturb)
                 .withEpochCallback((stats, model) -> {
                     if (stats.epoch() < config.rounds()) {
-                        delta.set(config.inner().find(InputGradient.of(model), data.clean(), data.seed() + stats.epoch()));
+                        delta.set(config.inner().find(InputGradient.of(model), data.clean(), Seeds.round(data.seed(), stats.epoch())));
                     }
                 })
                 .train(backdoored, data.clean()).model();

@@ -7,7 +7,12 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
+import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressListener;
+import org.fmplab.prune.FineTuning;
 
 /**
  * NAD, neural attention distillation (Li et al. 2021): the teacher is the backdoored model fine-tuned on
@@ -17,9 +22,9 @@ import org.fmplab.progress.ProgressListener;
  *
  * <p>Parameters: {@code betas} ("500,1000,1000", BackdoorBench), {@code p} (2), {@code layers}
  * (vertex names; default: stage outputs 2–4 on PreActResNet-18, relu2–4 on SmallCNN),
- * {@code teacher.epochs} (10), {@code teacher.lr}, {@code teacher.batch}, and the student's
+ * {@code teacher-epochs} (10), {@code teacher-lr}, {@code teacher-batch}, and the student's
  * {@code epochs} (10; the release uses 20 — ours matches the other baselines' budget), {@code lr},
- * {@code batch}.
+ * {@code batch} (the shared {@link FineTuning} recipe; {@link #PARAMS}).
  */
 public final class NadDefense implements Defense {
     public static final String NAME = "nad";
@@ -55,14 +60,20 @@ public final class NadDefense implements Defense {
         this.config = config;
     }
 
+    /** NAD's parameters: distillation, then the shared recipe twice (the teacher's under "teacher-"). */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.names("layers", null, "distilled vertices (default: stage outputs 2-4, relu2-4 on SmallCNN)"),
+            ParamSpec.reals("betas", Config.defaults().betas(), 0, 1e9, "attention-loss weight per distilled layer"),
+            ParamSpec.real("p", 2, 1, 8, "attention-map exponent"))
+            .plus(FineTuning.params("teacher-", Config.defaults().teacher(), false))
+            .plus(FineTuning.params("", Config.defaults().student(), false));
+
     /** Registry factory: validates {@code params}. */
-    public static NadDefense from(Map<String, String> params) {
-        DefenseParams p = new DefenseParams(NAME, params);
+    public static NadDefense from(Map<String, ?> params) {
+        Params p = PARAMS.read(params);
         Config d = Config.defaults();
-        Config c = p.build(() -> new Config(p.names("layers", null), p.doubles("betas", d.betas(), 0, 1e9), p.doubleIn("p", d.p(), 1, 8),
-                FineTuning.from(p, "teacher.", d.teacher()), FineTuning.from(p, "", d.student())));
-        p.rejectUnknown();
-        return new NadDefense(c);
+        return new NadDefense(p.build(() -> new Config(p.getNames("layers"), p.getDoubles("betas"), p.getDouble("p"),
+                FineTuning.from(p, "teacher-", d.teacher()), FineTuning.from(p, "", d.student()))));
     }
 
     public Config config() {
@@ -85,7 +96,7 @@ public final class NadDefense implements Defense {
         ComputationGraph teacher = config.teacher().run(backdoored, data.clean(), data.seed(), listener, "teacher", null, null);
         rec.stage("teacher", teacher);
         AttentionDistillation nad = new AttentionDistillation(layers, config.betas(), config.p());
-        rec.stage("distilled", nad.distil(backdoored, teacher, data.clean(), config.student(), data.seed() + 1, listener));
+        rec.stage("distilled", nad.distil(backdoored, teacher, data.clean(), config.student(), Seeds.nadStudent(data.seed()), listener));
         rec.detail("layers", String.join(",", layers));
         rec.detail("betas", Arrays.toString(config.betas()));
         return rec.result();

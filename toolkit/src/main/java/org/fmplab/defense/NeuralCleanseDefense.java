@@ -11,8 +11,13 @@ import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.model.BatchTransform;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
+import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressListener;
 import org.fmplab.progress.ProgressTracker;
+import org.fmplab.prune.FineTuning;
 import org.fmplab.viz.ImageGrid;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,10 +34,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * per-class {@code maskNorms}, and the images {@code recoveredMasks} and {@code recoveredTriggers}
  * (one tile per class, m and m·p) as {@link BufferedImage}s.
  *
- * <p>Parameters: {@code steps} (300 optimiser steps per class at most), {@code batch} (32),
- * {@code lr} (0.1), {@code initCost} (1e-3), {@code roundSteps} (10), {@code patience} (5),
- * {@code successThreshold} (0.99), {@code anomalyThreshold} (2), {@code share} (0.2), and the
- * unlearning {@code epochs}, {@code lr.unlearn}, {@code batch.unlearn}.
+ * <p>Parameters ({@link #PARAMS}): {@code steps} (300 optimiser steps per class at most), {@code batch} (32),
+ * {@code lr} (0.1), {@code init-cost} (1e-3), {@code round-steps} (10), {@code patience} (5),
+ * {@code success-threshold} (0.99), {@code anomaly-threshold} (2), {@code share} (0.2), and the
+ * unlearning's shared recipe {@code unlearn-epochs}, {@code unlearn-lr}, {@code unlearn-batch}.
  */
 public final class NeuralCleanseDefense implements Defense {
     public static final String NAME = "nc";
@@ -57,18 +62,29 @@ public final class NeuralCleanseDefense implements Defense {
         this.config = config;
     }
 
+    /**
+     * NC's parameters: reverse engineering, detection, then the shared recipe for the unlearning under
+     * "unlearn-" ({@code lr} and {@code batch} are the reverse engineering's own).
+     */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.integer("steps", 300, 1, 1_000_000, "optimiser steps per class at most"),
+            ParamSpec.integer("batch", 32, 1, 4096, "reverse-engineering batch size"),
+            ParamSpec.realAbove("lr", 0.1, 0, 10, "reverse-engineering learning rate (Adam)"),
+            ParamSpec.realAbove("init-cost", 1e-3, 0, 1e6, "initial weight of the mask-norm term"),
+            ParamSpec.integer("round-steps", 10, 1, 100_000, "steps between cost adjustments"),
+            ParamSpec.integer("patience", 5, 1, 10_000, "rounds before the cost changes"),
+            ParamSpec.realAbove("success-threshold", 0.99, 0, 1, "attack success that counts as a found trigger"),
+            ParamSpec.realAbove("anomaly-threshold", 2, 0, 1e6, "anomaly index above which a class is flagged"),
+            ParamSpec.realAbove("share", 0.2, 0, 1, "share of each unlearning batch stamped with the trigger"))
+            .plus(FineTuning.params("unlearn-", FineTuning.defaults(), false));
+
     /** Registry factory: validates {@code params}. */
-    public static NeuralCleanseDefense from(Map<String, String> params) {
-        DefenseParams p = new DefenseParams(NAME, params);
-        TriggerReverser.Config r = p.build(() -> new TriggerReverser.Config(p.intIn("steps", 300, 1, 1_000_000), p.intIn("batch", 32, 1, 4096),
-                p.doubleAbove("lr", 0.1, 0, 10), p.doubleAbove("initCost", 1e-3, 0, 1e6), p.intIn("roundSteps", 10, 1, 100_000),
-                p.intIn("patience", 5, 1, 10_000), p.doubleAbove("successThreshold", 0.99, 0, 1)));
-        FineTuning d = FineTuning.defaults();
-        FineTuning u = p.build(() -> new FineTuning(p.intIn("epochs", d.epochs(), 1, 1000), p.doubleAbove("lr.unlearn", d.learningRate(), 0, 1),
-                p.intIn("batch.unlearn", d.batchSize(), 1, 4096)));
-        Config c = p.build(() -> new Config(r, p.doubleAbove("anomalyThreshold", 2, 0, 1e6), p.doubleAbove("share", 0.2, 0, 1), u));
-        p.rejectUnknown();
-        return new NeuralCleanseDefense(c);
+    public static NeuralCleanseDefense from(Map<String, ?> params) {
+        Params p = PARAMS.read(params);
+        TriggerReverser.Config r = p.build(() -> new TriggerReverser.Config(p.getInt("steps"), p.getInt("batch"), p.getDouble("lr"),
+                p.getDouble("init-cost"), p.getInt("round-steps"), p.getInt("patience"), p.getDouble("success-threshold")));
+        FineTuning u = FineTuning.from(p, "unlearn-", FineTuning.defaults());
+        return new NeuralCleanseDefense(p.build(() -> new Config(r, p.getDouble("anomaly-threshold"), p.getDouble("share"), u)));
     }
 
     public Config config() {
@@ -117,7 +133,7 @@ public final class NeuralCleanseDefense implements Defense {
         List<TriggerReverser.Trigger> triggers = new ArrayList<>();
         double[] norms = new double[k];
         for (int c = 0; c < k; c++) {
-            TriggerReverser.Trigger t = rev.reverse(ig, data.clean(), c, data.seed() * 1000 + c, tracker);
+            TriggerReverser.Trigger t = rev.reverse(ig, data.clean(), c, Seeds.perClass(data.seed(), c), tracker);
             triggers.add(t);
             norms[c] = t.norm();
         }

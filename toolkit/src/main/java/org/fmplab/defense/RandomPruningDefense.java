@@ -9,37 +9,41 @@ import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.model.FeatureMapLayer;
 import org.fmplab.model.FeatureMapLayers;
-import org.fmplab.prune.ChannelMask;
-import org.fmplab.prune.Pruner;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
 import org.fmplab.progress.ProgressListener;
+import org.fmplab.prune.ChannelMask;
+import org.fmplab.prune.FineTuning;
+import org.fmplab.prune.Pruner;
 
 /**
  * The random-pruning control: prune as many channels per conv layer as FMP does, chosen uniformly at
  * random ({@link ChannelMask#randomLike}, seeded by the defender's seed), then fine-tune exactly as FMP
- * does. If FMP's ranking beats chance, FMP must beat this.
+ * does (the shared {@link FineTuning} recipe with FMP's defaults). If FMP's ranking beats chance, FMP
+ * must beat this.
  *
  * <p>How many: {@code counts} ("layer:n,layer:n", e.g. copied from an FMP report's mask) or else
- * ⌊{@code ratio}·C⌋ per layer. Parameters: {@code ratio}, {@code counts}, {@code keepPruned} (false: pruned
- * channels may regrow during fine-tuning, FMP's default as released), {@code epochs}, {@code lr},
- * {@code batch}. Stages "pruned" and "fine-tuned".
+ * ⌊{@code ratio}·C⌋ per layer. Parameters ({@link #PARAMS}): {@code ratio}, {@code counts} and the shared
+ * recipe's {@code epochs}, {@code lr}, {@code batch}, {@code keep-pruned}. Stages "pruned" and "fine-tuned".
  */
 public final class RandomPruningDefense implements Defense {
     public static final String NAME = "random";
     /**
      * Default per-layer share: ⌊C/8⌋, equal to FMP's default pruning size (its default selector prunes the
-     * lowest-ranked ⌊C/8⌋ channels of every layer). The registry passes FMP's configured default in
-     * ({@link #from(Map, double)}), so the two stay equal; the comparison grid goes further and passes
-     * the per-layer counts FMP actually chose on the same model ({@code counts}).
+     * lowest-ranked ⌊C/8⌋ channels of every layer).
+     * (FMP's own declaration is out of this package's reach; a registry test keeps the two equal); the
+     * comparison grid goes further and passes the per-layer counts FMP actually chose on the same model
+     * ({@code counts}).
      */
     public static final double DEFAULT_RATIO = 0.125;
 
     /**
      * @param ratio      per-layer share of channels to prune, in [0, 1), used for layers not in counts
      * @param counts     explicit per-layer counts (may be empty)
-     * @param keepPruned keep pruned channels at zero during fine-tuning
-     * @param fineTuning the fine-tuning after pruning
+     * @param fineTuning the fine-tuning after pruning (FMP's recipe, keep-pruned included)
      */
-    public record Config(double ratio, Map<String, Integer> counts, boolean keepPruned, FineTuning fineTuning) {
+    public record Config(double ratio, Map<String, Integer> counts, FineTuning fineTuning) {
         public Config {
             if (!(ratio >= 0 && ratio < 1)) throw new IllegalArgumentException("ratio = " + ratio + " must be in [0, 1)");
             counts = Map.copyOf(counts);
@@ -56,19 +60,17 @@ public final class RandomPruningDefense implements Defense {
         this.config = config;
     }
 
-    /** Registry factory: validates {@code params}; default ratio {@link #DEFAULT_RATIO}. */
-    public static RandomPruningDefense from(Map<String, String> params) {
-        return from(params, DEFAULT_RATIO);
-    }
+    /** The control's parameters: how many channels, then the shared fine-tuning recipe (FMP's defaults). */
+    public static final ParamSet PARAMS = ParamSet.of(NAME,
+            ParamSpec.real("ratio", DEFAULT_RATIO, 0, 0.999999, "per-layer share of channels pruned at random (FMP's default: 1/8)"),
+            ParamSpec.text("counts", null, "explicit per-layer counts layer:n,layer:n (overrides ratio for those layers)"))
+            .plus(FineTuning.params("", FineTuning.defaults(), true));
 
-    /** Registry factory with the default per-layer ratio given (FMP's, by the registry). */
-    public static RandomPruningDefense from(Map<String, String> params, double defaultRatio) {
-        DefenseParams p = new DefenseParams(NAME, params);
-        double ratio = p.doubleIn("ratio", defaultRatio, 0, 0.999999);
-        Map<String, Integer> counts = parseCounts(p.string("counts", null));
-        Config c = p.build(() -> new Config(ratio, counts, p.bool("keepPruned", false), FineTuning.from(p, "", FineTuning.defaults())));
-        p.rejectUnknown();
-        return new RandomPruningDefense(c);
+    /** Registry factory: validates {@code params}. */
+    public static RandomPruningDefense from(Map<String, ?> params) {
+        Params p = PARAMS.read(params);
+        Map<String, Integer> counts = parseCounts(p.getString("counts"));
+        return new RandomPruningDefense(p.build(() -> new Config(p.getDouble("ratio"), counts, FineTuning.from(p, "", FineTuning.defaults()))));
     }
 
     /** Parses "layer:n,layer:n" (null or blank: empty). */
@@ -102,8 +104,7 @@ public final class RandomPruningDefense implements Defense {
         ChannelMask mask = mask(backdoored, data.seed());
         ComputationGraph pruned = Pruner.prune(backdoored, mask);
         rec.stage("pruned", pruned);
-        rec.stage("fine-tuned", config.fineTuning().run(pruned, data.clean(), data.seed(), listener, "fine-tune", null,
-                config.keepPruned() ? Pruner.keepPruned(mask) : null));
+        rec.stage("fine-tuned", config.fineTuning().fineTune(pruned, data.clean(), mask, data.seed(), listener).model());
         rec.detail("prunedChannels", mask.total());
         rec.detail("mask", mask.toString());
         return rec.result();

@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import org.fmplab.data.ImageDataset;
 import org.fmplab.data.Subsets;
 import org.fmplab.model.SeededInit;
+import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressTracker;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -83,7 +84,7 @@ public final class TriggerReverser {
         int pos = 0, pass = 0, step = 0;
         while (step < config.steps()) {
             if (pos + batch > order.length) {
-                order = Subsets.shuffled(clean.size(), seed + (++pass));
+                order = Subsets.shuffled(clean.size(), Seeds.pass(seed, ++pass));
                 pos = 0;
             }
             int[] idx = java.util.Arrays.copyOfRange(order, pos, pos + batch);

@@ -2,6 +2,7 @@ package org.fmplab.defense;
 
 import org.fmplab.data.ImageDataset;
 import org.fmplab.data.Subsets;
+import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressTracker;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,7 +43,7 @@ record UniversalPerturbation(double radius, double lr, double lambda, int batch,
         int pos = 0, pass = 0;
         for (int s = 0; s < steps; s++) {
             if (pos + b > order.length) {
-                order = Subsets.shuffled(data.size(), seed + (++pass));
+                order = Subsets.shuffled(data.size(), Seeds.pass(seed, ++pass));
                 pos = 0;
             }
             int[] idx = java.util.Arrays.copyOfRange(order, pos, pos + b);

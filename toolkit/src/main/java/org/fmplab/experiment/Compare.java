@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.fmplab.attack.Attacks;
+import org.fmplab.defense.api.Defenses;
 import org.fmplab.model.Backend;
 import org.fmplab.model.ModelSpec;
 import org.fmplab.study.CellResult;

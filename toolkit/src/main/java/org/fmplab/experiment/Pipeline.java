@@ -18,6 +18,7 @@ import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.defense.api.DefenseStage;
+import org.fmplab.defense.api.Defenses;
 import org.fmplab.fmp.FmpDefense;
 import org.fmplab.fmp.FmpResult;
 import org.fmplab.metrics.Evaluator;
@@ -28,6 +29,7 @@ import org.fmplab.model.Models;
 import org.fmplab.model.TrainConfig;
 import org.fmplab.model.TrainResult;
 import org.fmplab.model.Trainer;
+import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressListener;
 
 /**
@@ -73,33 +75,33 @@ public final class Pipeline {
             train = train.subset(Subsets.classBalanced(train, (double) config.trainLimit() / train.size(), config.seed()));
         }
         ImageDataset test = config.testLimit() > 0 ? split.test().head(config.testLimit()) : split.test();
-        ImageDataset defender = train.subset(Subsets.classBalanced(train, config.defenderFraction(), config.seed() + 4))
+        ImageDataset defender = train.subset(Subsets.classBalanced(train, config.defenderFraction(), Seeds.defenderSubset(config.seed())))
                 .withName(train.name() + "-defender");
         Attack attack = Attacks.create(config.attack(), config.attackParams());
-        Poisoner poisoner = new Poisoner(attack, new PoisonConfig(config.poisonRate(), config.target(), config.labelMode(), config.seed() + 1));
+        Poisoner poisoner = new Poisoner(attack, new PoisonConfig(config.poisonRate(), config.target(), config.labelMode(), Seeds.poisoning(config.seed())));
         PoisonedDataset poisoned = poisoner.poison(train, listener);
         return new Data(train, test, defender, poisoned, poisoner.backdoorTestSet(test), poisoner);
     }
 
     /** Seed of the run's defense: what the defender draws (probe batches, fine-tuning order) derives from it. */
     public static long defenseSeed(RunConfig c) {
-        return c.seed() + 5;
+        return Seeds.defense(c.seed());
     }
 
     /** Seed of the random-pruning control in every FMP report. */
     public static long controlSeed(RunConfig c) {
-        return c.seed() + 6;
+        return Seeds.control(c.seed());
     }
 
     /** A fresh (untrained) network for the run's dataset shape. */
     public ComputationGraph newModel(ImageDataset like) {
         return Models.build(new ModelSpec(config.architecture(), config.effectiveWidth(), like.channels(), like.height(),
-                like.width(), like.numClasses(), config.seed() + 2));
+                like.width(), like.numClasses(), Seeds.modelInit(config.seed())));
     }
 
     /** The backdoor-training configuration (paper recipe with this run's epochs, batch and learning rate). */
     public TrainConfig trainConfig() {
-        return TrainConfig.paper(config.epochs(), config.seed() + 3).withBatchSize(config.batchSize()).withLearningRate(config.learningRate());
+        return TrainConfig.paper(config.epochs(), Seeds.training(config.seed())).withBatchSize(config.batchSize()).withLearningRate(config.learningRate());
     }
 
     /** Trains a backdoored model on the poisoned set (on-the-fly attacks hook into the same Trainer). */

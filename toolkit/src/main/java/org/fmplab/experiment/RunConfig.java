@@ -5,10 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fmplab.attack.LabelMode;
 import org.fmplab.model.ModelSpec;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
 
 /**
  * Everything the main job needs, with the defaults of {@code ./fmplab run}. Immutable; the
- * {@code with*} methods return changed copies.
+ * {@code with*} methods return changed copies. Validation messages name the CLI flag that sets a
+ * field ({@code --rate} for {@code poisonRate}), which is what a command-line user typed.
  *
  * @param name             run name: results go to {@code outDir/name}
  * @param outDir           parent folder of runs
@@ -38,24 +41,46 @@ public record RunConfig(String name, Path outDir, String dataset, Path dataDir, 
                         Map<String, String> defenseParams, long seed) {
     public RunConfig {
         if (name == null || name.isBlank() || name.contains("/") || name.contains("..")) {
-            throw new IllegalArgumentException("name = '" + name + "' must be a plain folder name");
+            throw new IllegalArgumentException("--name = '" + name + "' must be a plain folder name");
         }
-        if (trainLimit < 0) throw new IllegalArgumentException("trainLimit = " + trainLimit + " must be >= 0 (0 = all)");
-        if (testLimit < 0) throw new IllegalArgumentException("testLimit = " + testLimit + " must be >= 0 (0 = all)");
+        check(TRAIN_LIMIT, trainLimit);
+        check(TEST_LIMIT, testLimit);
         if (!ModelSpec.ARCHITECTURES.contains(architecture)) {
-            throw new IllegalArgumentException("model = '" + architecture + "' is unknown; choose one of " + ModelSpec.ARCHITECTURES);
+            throw new IllegalArgumentException("--model = '" + architecture + "' is unknown; choose one of " + ModelSpec.ARCHITECTURES);
         }
-        if (width < 0) throw new IllegalArgumentException("width = " + width + " must be >= 0 (0 = default)");
-        if (!(poisonRate > 0 && poisonRate <= 1)) throw new IllegalArgumentException("poisonRate = " + poisonRate + " must be in (0, 1]");
-        if (target < 0) throw new IllegalArgumentException("target = " + target + " must be >= 0");
-        if (epochs < 1) throw new IllegalArgumentException("epochs = " + epochs + " must be >= 1");
-        if (batchSize < 1) throw new IllegalArgumentException("batchSize = " + batchSize + " must be >= 1");
-        if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate = " + learningRate + " must be > 0");
-        if (!(defenderFraction > 0 && defenderFraction < 1)) {
-            throw new IllegalArgumentException("defenderFraction = " + defenderFraction + " must be in (0, 1)");
-        }
+        check(WIDTH, width);
+        check(RATE, poisonRate);
+        check(TARGET, target);
+        check(EPOCHS, epochs);
+        check(BATCH, batchSize);
+        check(LR, learningRate);
+        check(DEFENDER_FRACTION, defenderFraction);
         attackParams = Map.copyOf(attackParams);
         defenseParams = Map.copyOf(defenseParams);
+    }
+
+    // The numeric options, each declared under the CLI flag that sets it, so that a bad value is reported
+    // as the user typed it ("--rate = 1.5 must be in (0, 1]"), from notebooks as from the command line.
+    static final ParamSpec TRAIN_LIMIT = ParamSpec.integerAtLeast("train-limit", 20000, 0, "class-balanced training subset size (0 = all)");
+    static final ParamSpec TEST_LIMIT = ParamSpec.integerAtLeast("test-limit", 0, 0, "first N test images (0 = all)");
+    static final ParamSpec WIDTH = ParamSpec.integerAtLeast("width", 0, 0, "model width (0 = the architecture's default)");
+    static final ParamSpec RATE = ParamSpec.realAbove("rate", 0.1, 0, 1, "poisoning rate");
+    static final ParamSpec TARGET = ParamSpec.integerAtLeast("target", 0, 0, "target label");
+    static final ParamSpec EPOCHS = ParamSpec.integerAtLeast("epochs", 3, 1, "backdoor-training epochs");
+    static final ParamSpec BATCH = ParamSpec.integerAtLeast("batch", 128, 1, "backdoor-training batch size");
+    static final ParamSpec LR = ParamSpec.realAbove("lr", 0.01, 0, Double.POSITIVE_INFINITY, "backdoor-training learning rate");
+    static final ParamSpec DEFENDER_FRACTION = ParamSpec.realOpen("defender-fraction", 0.05, 0, 1, "defender's clean share of the training set");
+
+    /** The numeric options' declarations, named by their CLI flags (for {@code --help}). */
+    public static final ParamSet OPTIONS = ParamSet.of("run", TRAIN_LIMIT, TEST_LIMIT, WIDTH, RATE, TARGET, EPOCHS, BATCH, LR,
+            DEFENDER_FRACTION);
+
+    private static void check(ParamSpec flag, double value) {
+        try {
+            flag.check(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
+        }
     }
 
     /**

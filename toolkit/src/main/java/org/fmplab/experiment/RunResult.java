@@ -2,11 +2,11 @@ package org.fmplab.experiment;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.fmplab.metrics.StageResult;
-import org.fmplab.model.TrainResult;
-import org.fmplab.viz.HtmlRenderable;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.fmp.FmpResult;
+import org.fmplab.metrics.StageResult;
+import org.fmplab.model.TrainResult;
+import org.fmplab.render.HtmlRenderable;
 
 /**
  * The outcome of one main-job run: metrics per stage (first "backdoored"), the training record, the

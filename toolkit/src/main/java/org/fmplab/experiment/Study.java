@@ -11,6 +11,7 @@ import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.defense.api.DefenseStage;
+import org.fmplab.defense.api.Defenses;
 import org.fmplab.fmp.Coverage;
 import org.fmplab.fmp.FmpDefense;
 import org.fmplab.fmp.Ranking;
@@ -19,6 +20,7 @@ import org.fmplab.metrics.Evaluator;
 import org.fmplab.metrics.Scores;
 import org.fmplab.model.FeatureMapLayer;
 import org.fmplab.model.FeatureMapLayers;
+import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressListener;
 import org.fmplab.progress.ProgressTracker;
 import org.fmplab.prune.ChannelMask;
@@ -194,12 +196,12 @@ public final class Study {
         Coverage.Tac[] tac = new Coverage.Tac[1];
         ProgressTracker bar = studyBar != null ? studyBar : new ProgressTracker(l, "study task " + t.index(), "cell", missing.size());
         for (Cell cell : missing) {
-            store.json("cells", cellKey(c, cell), StoredCell.class, () -> compute(cell, model, data, defender, eval, rankings, tac, l));
+            store.json("cells", cellKey(c, cell), StoredCell.class, () -> compute(c, cell, model, data, defender, eval, rankings, tac, l));
             bar.step(1, Map.of());
         }
     }
 
-    private StoredCell compute(Cell cell, ComputationGraph model, Pipeline.Data data, DefenderData defender, Evaluator eval,
+    private StoredCell compute(RunConfig c, Cell cell, ComputationGraph model, Pipeline.Data data, DefenderData defender, Evaluator eval,
                                Map<String, Ranking> rankings, Coverage.Tac[] tac, ProgressListener l) {
         long t0 = System.nanoTime();
         if (cell.defense().equals(NONE)) {
@@ -218,20 +220,23 @@ public final class Study {
         FmpDefense fmp = fmp(cell.method());
         ChannelMask mask;
         if (cell.defense().equals(RANDOM) && !cell.size().isEmpty()) {
-            mask = sizedMask(model, cell.size(), fmp).randomLike(controlSeed(defender, cell.draw()));
+            mask = sizedMask(model, cell.size(), fmp).randomLike(controlSeed(c, cell.draw()));
         } else {
             Ranking ranking = rankings.computeIfAbsent(cell.method().toString(), k -> fmp.rank(model, defender, l));
             Selector selector = cell.size().isEmpty() ? fmp.config().selector() : new Selector.Divisor(StudySpec.divisor(cell.size()));
             if (selector == null) throw new IllegalArgumentException(cell.method() + ": a study needs sizes or a fixed selector (no size search)");
             mask = selector.select(ranking);
-            if (cell.defense().equals(RANDOM)) mask = mask.randomLike(controlSeed(defender, cell.draw()));
+            if (cell.defense().equals(RANDOM)) mask = mask.randomLike(controlSeed(c, cell.draw()));
         }
         return stored(fmp.pruneAndFineTune(model, defender, mask, cell.fineTune(), l), eval, t0);
     }
 
-    /** The seed of random-control draw {@code k}: draw 0 is the run's own control ({@link Pipeline#controlSeed}). */
-    static long controlSeed(DefenderData defender, int draw) {
-        return defender.seed() + 1 + 1_000_003L * draw;
+    /**
+     * The seed of random-control draw {@code k} of the model of {@code c}: draw 0 is the run's own control
+     * ({@link Seeds#control}); further draws step by a large odd constant so they never meet another seed.
+     */
+    static long controlSeed(RunConfig c, int draw) {
+        return Seeds.control(c.seed()) + 1_000_003L * draw;
     }
 
     private StudySpec.Method firstPruning() {

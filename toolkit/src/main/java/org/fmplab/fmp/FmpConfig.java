@@ -1,6 +1,12 @@
 package org.fmplab.fmp;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import org.fmplab.params.ParamSet;
+import org.fmplab.params.ParamSpec;
+import org.fmplab.params.Params;
+import org.fmplab.prune.FineTuning;
 import org.fmplab.prune.PruneTarget;
 
 /**
@@ -11,19 +17,19 @@ import org.fmplab.prune.PruneTarget;
  * @param rank       how feature maps are ranked
  * @param selector   which ranked feature maps to prune, or null when {@code sizeSearch} is set
  * @param sizeSearch pruning-size search on clean data (per-layer ratios), or null
- * @param fineTuner  how the pruned model is fine-tuned
+ * @param fineTuning  how the pruned model is fine-tuned (the toolkit's shared recipe)
  * @param pruneTarget what pruning a map of a conv that feeds a residual sum zeroes ({@link PruneTarget})
  */
-public record FmpConfig(RankConfig rank, Selector selector, SizeSearch sizeSearch, FineTuner fineTuner, PruneTarget pruneTarget) {
+public record FmpConfig(RankConfig rank, Selector selector, SizeSearch sizeSearch, FineTuning fineTuning, PruneTarget pruneTarget) {
     /** A configuration with the release's pruning pairing ({@link PruneTarget#PAPER}). */
-    public FmpConfig(RankConfig rank, Selector selector, SizeSearch sizeSearch, FineTuner fineTuner) {
-        this(rank, selector, sizeSearch, fineTuner, PruneTarget.PAPER);
+    public FmpConfig(RankConfig rank, Selector selector, SizeSearch sizeSearch, FineTuning fineTuning) {
+        this(rank, selector, sizeSearch, fineTuning, PruneTarget.PAPER);
     }
 
     public FmpConfig {
         Objects.requireNonNull(rank, "rank must not be null");
         Objects.requireNonNull(pruneTarget, "pruneTarget must not be null (PAPER or FILTER)");
-        Objects.requireNonNull(fineTuner, "fineTuner must not be null");
+        Objects.requireNonNull(fineTuning, "fineTuning must not be null");
         if ((selector == null) == (sizeSearch == null)) {
             throw new IllegalArgumentException("exactly one of selector and sizeSearch must be set, got selector = "
                     + selector + ", sizeSearch = " + sizeSearch);
@@ -37,7 +43,7 @@ public record FmpConfig(RankConfig rank, Selector selector, SizeSearch sizeSearc
      * two lowest channels (10 of 1,200): far too gentle there (see {@link #defaults()}).
      */
     public static FmpConfig paper() {
-        return new FmpConfig(RankConfig.paper(), new Selector.Divisor(64), null, FineTuner.paper());
+        return new FmpConfig(RankConfig.paper(), new Selector.Divisor(64), null, FineTuning.paper());
     }
 
     /**
@@ -46,92 +52,118 @@ public record FmpConfig(RankConfig rank, Selector selector, SizeSearch sizeSearc
      * project notes for the figures).
      */
     public static FmpConfig defaults() {
-        return new FmpConfig(RankConfig.paper(), new Selector.LayerRatio(0.125), null, FineTuner.defaults());
+        return new FmpConfig(RankConfig.paper(), new Selector.LayerRatio(0.125), null, FineTuning.defaults());
     }
 
-    /** Keys understood by {@link #fromParams}. */
-    public static final java.util.List<String> PARAMS = java.util.List.of("preset", "probe", "alpha", "epsilon", "steps",
-            "mode", "channels-per-pass", "score", "select", "search", "search-max-drop", "search-epochs", "epochs", "batch",
-            "keep-pruned", "probe-batch", "tie-break", "tie-seed", "prune-target");
+    /**
+     * FMP's parameters, declared once (defaults of the {@code default} preset). To add a key: declare it
+     * here and read it in {@link #fromParams} (one line each); {@code --help} lists it from here.
+     */
+    public static final ParamSet PARAMS = ParamSet.of("fmp",
+            ParamSpec.choice("preset", "default", List.of("default", "paper"),
+                    "starting point: default (lowest C/8 per layer, automatic batch) or paper (C/64, batch 256)"),
+            ParamSpec.text("probe", "32", "probe images B drawn from the clean subset (>= 1), or all: the whole subset"),
+            ParamSpec.integerAtLeast("probe-batch", 256, 1, "probe images per pass (memory bound of probe=all)"),
+            ParamSpec.real("alpha", 1.0 / 255, 0, 1, "random-start size (pixel units, e.g. 1/255); also the PGD step"),
+            ParamSpec.text("epsilon", "4/255", "FGSM step or PGD radius in [0, 1] (pixel units, e.g. 4/255; the released "
+                    + "runnable setting is alpha=0.02, epsilon=0.06), or auto: the smallest budget of the sweep at which "
+                    + "the scores stop tying on the defender's probe"),
+            ParamSpec.integer("steps", 1, 1, 1000, "1 = FGSM from the random start, > 1 = PGD"),
+            ParamSpec.choice("mode", RankConfig.Mode.FAST, RankConfig.Mode.class, "fast (shared computation) or reference (as released)"),
+            ParamSpec.integer("channels-per-pass", 1, 1, 4096, "channels attacked in one batched pass (1 on CPU)"),
+            ParamSpec.choice("score", RankConfig.Score.ACCURACY, RankConfig.Score.class,
+                    "what ranks a channel (target-flip is our extension: flips concentrated on one class)"),
+            ParamSpec.choice("tie-break", RankConfig.TieBreak.MSE, RankConfig.TieBreak.class,
+                    "order of maps with equal scores: mse (larger achieved MSE first, as released) or random (seeded)"),
+            ParamSpec.longInt("tie-seed", 0, "seed of the random tie-break"),
+            ParamSpec.choice("prune-target", PruneTarget.PAPER, PruneTarget.class,
+                    "paper: zero the BatchNorm that consumes the map (after a residual sum: the summed stream); "
+                    + "filter: zero only the conv's own filter where it feeds a sum"),
+            ParamSpec.text("select", "layer:0.125", "which ranked channels to prune: divisor:P, layer:R, global:R or cluster:K"),
+            ParamSpec.reals("search", null, 0, 1, "per-layer ratios to search on clean data (replaces select), e.g. 0.0625,0.125,0.25"),
+            ParamSpec.real("search-max-drop", 0.02, 0, 1, "largest clean-accuracy drop the size search accepts"),
+            ParamSpec.integer("search-epochs", 3, 1, 1000, "fine-tuning epochs of each searched candidate"))
+            .plus(FineTuning.params("", FineTuning.defaults(), true));
 
     /**
      * A configuration from string parameters (CLI {@code --defense-param key=value}, notebooks), on top
-     * of {@code preset} = {@code default} (the default) or {@code paper}. Keys: {@code probe} (images,
-     * or {@code all}: the whole clean subset), {@code probe-batch} (probe images per pass),
-     * {@code alpha}, {@code epsilon} (pixel units, e.g. 0.0157 or 4/255; the released runnable setting
-     * is alpha=0.02, epsilon=0.06; {@code auto}: the smallest budget of {@link RankConfig#epsilonSweep}
-     * at which the scores stop tying on the defender's probe), {@code steps}, {@code mode}
-     * (fast|reference), {@code channels-per-pass}, {@code score} (accuracy|loss|margin|target-flip,
-     * the last our extension), {@code tie-break} (mse|random), {@code tie-seed} (the random
-     * tie-break's seed), {@code prune-target} (paper|filter), {@code select}
-     * ({@code divisor:P}, {@code layer:R}, {@code global:R}, {@code cluster:K}), {@code search} (comma-
-     * separated per-layer ratios; replaces {@code select}), {@code search-max-drop},
-     * {@code search-epochs}, {@code epochs}, {@code batch}, {@code keep-pruned} (true|false).
+     * of {@code preset} = {@code default} (the default) or {@code paper}; the keys are {@link #PARAMS}.
      *
      * @throws IllegalArgumentException for an unknown key or an invalid value (the message names both)
      */
-    public static FmpConfig fromParams(java.util.Map<String, String> params) {
-        for (String k : params.keySet()) {
-            if (!PARAMS.contains(k)) throw new IllegalArgumentException("unknown FMP parameter '" + k + "'; known: " + PARAMS);
-        }
-        String preset = params.getOrDefault("preset", "default");
-        FmpConfig c = switch (preset) {
-            case "default" -> defaults();
-            case "paper" -> paper();
-            default -> throw new IllegalArgumentException("preset = '" + preset + "' must be 'default' or 'paper'");
-        };
-        RankConfig r = c.rank();
-        if (params.containsKey("probe")) {
-            r = r.withProbeSize(params.get("probe").trim().equals("all") ? RankConfig.ALL_IMAGES : Params.integer(params, "probe"));
-        }
-        if (params.containsKey("alpha")) r = r.withAlpha(Params.number(params, "alpha"));
-        if (params.containsKey("probe-batch")) r = r.withProbeBatch(Params.integer(params, "probe-batch"));
-        if (params.containsKey("epsilon")) {
-            r = params.get("epsilon").trim().equals("auto") ? r.withAutoEpsilon() : r.withEpsilon(Params.number(params, "epsilon"));
-        }
-        if (params.containsKey("steps")) r = r.withSteps(Params.integer(params, "steps"));
-        if (params.containsKey("mode")) r = r.withMode(Params.choice(params, "mode", RankConfig.Mode.class));
-        if (params.containsKey("channels-per-pass")) r = r.withChannelsPerPass(Params.integer(params, "channels-per-pass"));
-        if (params.containsKey("score")) r = r.withScore(Params.choice(params, "score", RankConfig.Score.class));
-        if (params.containsKey("tie-break") || params.containsKey("tie-seed")) {
-            r = r.withTieBreak(params.containsKey("tie-break") ? Params.choice(params, "tie-break", RankConfig.TieBreak.class) : r.tieBreak(),
-                    params.containsKey("tie-seed") ? Params.longInteger(params, "tie-seed") : r.tieSeed());
-        }
+    public static FmpConfig fromParams(Map<String, ?> params) {
+        Params p = PARAMS.read(params);
+        FmpConfig c = p.getString("preset").equals("paper") ? paper() : defaults();
+        RankConfig base = c.rank();
+        RankConfig r = p.build(() -> {
+            RankConfig x = base;
+            if (p.has("probe")) {
+                String v = p.getString("probe").trim();
+                x = x.withProbeSize(v.equals("all") ? RankConfig.ALL_IMAGES : (Integer) ParamSpec.integerAtLeast("probe", 32, 1, "").parse(v));
+            }
+            if (p.has("probe-batch")) x = x.withProbeBatch(p.getInt("probe-batch"));
+            if (p.has("alpha")) x = x.withAlpha(p.getDouble("alpha"));
+            if (p.has("epsilon")) {
+                String v = p.getString("epsilon").trim();
+                x = v.equals("auto") ? x.withAutoEpsilon() : x.withEpsilon((Double) ParamSpec.real("epsilon", 4.0 / 255, 0, 1, "").parse(v));
+            }
+            if (p.has("steps")) x = x.withSteps(p.getInt("steps"));
+            if (p.has("mode")) x = x.withMode(p.getChoice("mode", RankConfig.Mode.class));
+            if (p.has("channels-per-pass")) x = x.withChannelsPerPass(p.getInt("channels-per-pass"));
+            if (p.has("score")) x = x.withScore(p.getChoice("score", RankConfig.Score.class));
+            if (p.has("tie-break") || p.has("tie-seed")) {
+                x = x.withTieBreak(p.has("tie-break") ? p.getChoice("tie-break", RankConfig.TieBreak.class) : x.tieBreak(),
+                        p.has("tie-seed") ? p.getLong("tie-seed") : x.tieSeed());
+            }
+            return x;
+        });
         c = c.withRank(r);
-        if (params.containsKey("select")) c = c.withSelector(Params.selector(params.get("select")));
-        if (params.containsKey("search")) {
-            double[] ratios = java.util.Arrays.stream(params.get("search").split(",")).mapToDouble(v -> Params.parse("search", v)).toArray();
-            double drop = params.containsKey("search-max-drop") ? Params.number(params, "search-max-drop") : 0.02;
-            int epochs = params.containsKey("search-epochs") ? Params.integer(params, "search-epochs") : 3;
-            c = c.withSizeSearch(new SizeSearch(ratios, 0.25, epochs, drop));
+        if (p.has("select")) c = c.withSelector(p.build(() -> selector(p.getString("select"))));
+        if (p.has("search")) {
+            SizeSearch s = p.build(() -> new SizeSearch(p.getDoubles("search"), 0.25, p.getInt("search-epochs"), p.getDouble("search-max-drop")));
+            c = c.withSizeSearch(s);
         }
-        FineTuner f = c.fineTuner();
-        if (params.containsKey("epochs")) f = new FineTuner(Params.integer(params, "epochs"), f.batchSize(), f.keepPruned());
-        if (params.containsKey("batch")) f = new FineTuner(f.epochs(), Params.integer(params, "batch"), f.keepPruned());
-        if (params.containsKey("keep-pruned")) f = f.withKeepPruned(Params.bool(params, "keep-pruned"));
-        c = c.withFineTuner(f);
-        return params.containsKey("prune-target") ? c.withPruneTarget(Params.choice(params, "prune-target", PruneTarget.class)) : c;
+        c = c.withFineTuning(FineTuning.from(p, "", c.fineTuning()));
+        return p.has("prune-target") ? c.withPruneTarget(p.getChoice("prune-target", PruneTarget.class)) : c;
+    }
+
+    /** {@code divisor:P}, {@code layer:R}, {@code global:R} or {@code cluster:K} (R may be a fraction, e.g. 1/8). */
+    static Selector selector(String spec) {
+        String[] f = spec.trim().split(":", 2);
+        String error = "select = '" + spec + "' must be divisor:P, layer:R, global:R or cluster:K";
+        if (f.length != 2) throw new IllegalArgumentException(error);
+        return switch (f[0]) {
+            case "divisor" -> new Selector.Divisor((Integer) ParamSpec.integerAtLeast("select", 1, 1, "").parse(f[1]));
+            case "layer" -> new Selector.LayerRatio(ratio(f[1]));
+            case "global" -> new Selector.GlobalRatio(ratio(f[1]));
+            case "cluster" -> new Selector.Cluster((Integer) ParamSpec.integerAtLeast("select", 2, 1, "").parse(f[1]));
+            default -> throw new IllegalArgumentException(error);
+        };
+    }
+
+    private static double ratio(String v) {
+        return (Double) ParamSpec.real("select", 0.125, 0, 1, "").parse(v);
     }
 
     public FmpConfig withRank(RankConfig r) {
-        return new FmpConfig(r, selector, sizeSearch, fineTuner, pruneTarget);
+        return new FmpConfig(r, selector, sizeSearch, fineTuning, pruneTarget);
     }
 
     /** This config with a fixed selector (and no size search). */
     public FmpConfig withSelector(Selector s) {
-        return new FmpConfig(rank, s, null, fineTuner, pruneTarget);
+        return new FmpConfig(rank, s, null, fineTuning, pruneTarget);
     }
 
     /** This config with a size search (and no fixed selector). */
     public FmpConfig withSizeSearch(SizeSearch s) {
-        return new FmpConfig(rank, null, s, fineTuner, pruneTarget);
+        return new FmpConfig(rank, null, s, fineTuning, pruneTarget);
     }
 
-    public FmpConfig withFineTuner(FineTuner f) {
+    public FmpConfig withFineTuning(FineTuning f) {
         return new FmpConfig(rank, selector, sizeSearch, f, pruneTarget);
     }
 
     public FmpConfig withPruneTarget(PruneTarget t) {
-        return new FmpConfig(rank, selector, sizeSearch, fineTuner, t);
+        return new FmpConfig(rank, selector, sizeSearch, fineTuning, t);
     }
 }

@@ -11,6 +11,7 @@ import org.fmplab.defense.api.Defense;
 import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.defense.api.DefenseStage;
 import org.fmplab.model.TrainResult;
+import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressListener;
 import org.fmplab.progress.ProgressTracker;
 import org.fmplab.prune.ChannelMask;
@@ -20,7 +21,7 @@ import org.fmplab.prune.Pruner;
  * Adversarial Feature Map Pruning (Huang &amp; Bu, ICLR 2024) as a {@link Defense}: rank every conv
  * feature map by how much an adversarial perturbation aimed at it hurts the model ({@link Ranker}),
  * prune the most sensitive ones ({@link Selector} or {@link SizeSearch}, then {@link Pruner}) and
- * fine-tune on the defender's clean subset ({@link FineTuner}). Uses only {@link DefenderData}; the
+ * fine-tune on the defender's clean subset ({@link org.fmplab.prune.FineTuning}, the toolkit's shared recipe). Uses only {@link DefenderData}; the
  * input model is never modified. Progress goes to the listener (stage "rank" per channel, then
  * "fine-tune" per batch, also for each size-search candidate); every loop stops with
  * {@link org.fmplab.progress.InterruptedWorkException} when the thread is interrupted.
@@ -63,7 +64,7 @@ public final class FmpDefense implements Defense {
         SizeSearch.Result search = null;
         Selector selector = config.selector();
         if (config.sizeSearch() != null) {
-            search = config.sizeSearch().run(backdoored, ranking, data.clean(), config.fineTuner(), data.seed() + 1, listener);
+            search = config.sizeSearch().run(backdoored, ranking, data.clean(), config.fineTuning(), Seeds.fmpSizeSearch(data.seed()), listener);
             selector = search.chosen();
         }
         double searchSeconds = (System.nanoTime() - t0) / 1e9;
@@ -95,7 +96,7 @@ public final class FmpDefense implements Defense {
         Map<String, Object> details = new LinkedHashMap<>(Map.of("mask", mask, "pruned", mask.total(), "prunedPerLayer", mask.countsPerLayer()));
         if (fineTune) {
             ProgressTracker.checkInterrupted();
-            TrainResult tuned = config.fineTuner().fineTune(pruned, data.clean(), mask, data.seed() + 2, listener);
+            TrainResult tuned = config.fineTuning().fineTune(pruned, data.clean(), mask, Seeds.fmpFineTune(data.seed()), listener);
             stages.add(new DefenseStage("fine-tuned", tuned.model(), tuned.seconds()));
             details.put("fineTuning", tuned);
         }

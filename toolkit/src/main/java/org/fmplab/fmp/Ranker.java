@@ -10,6 +10,7 @@ import org.fmplab.data.ImageDataset;
 import org.fmplab.data.Subsets;
 import org.fmplab.model.FeatureMapLayer;
 import org.fmplab.model.FeatureMapLayers;
+import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressListener;
 import org.fmplab.progress.ProgressTracker;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -272,7 +273,7 @@ public final class Ranker {
 
     /** x0 = clip[0,1](x + α · s), s uniformly random ±1 per pixel (seeded). */
     static INDArray randomStart(INDArray x, double alpha, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed ^ 0x6A09E667F3BCC909L);
+        SplittableRandom rng = new SplittableRandom(Seeds.probeStart(seed));
         float[] signs = new float[(int) x.length()];
         for (int i = 0; i < signs.length; i++) signs[i] = rng.nextBoolean() ? (float) alpha : (float) -alpha;
         INDArray noise = Nd4j.create(signs, x.shape(), 'c').castTo(x.dataType());

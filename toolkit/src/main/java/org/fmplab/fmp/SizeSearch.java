@@ -8,8 +8,10 @@ import org.fmplab.data.ImageDataset;
 import org.fmplab.data.Subsets;
 import org.fmplab.metrics.Metrics;
 import org.fmplab.model.Inference;
+import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressListener;
 import org.fmplab.prune.ChannelMask;
+import org.fmplab.prune.FineTuning;
 import org.fmplab.prune.Pruner;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -80,9 +82,9 @@ public record SizeSearch(double[] ratios, double holdout, int epochs, double max
      * Runs the search for {@code ranking} of {@code model} on {@code clean}, fine-tuning each candidate
      * like {@code tuner} (batch size, mask) but for {@link #epochs()} epochs.
      */
-    public Result run(ComputationGraph model, Ranking ranking, ImageDataset clean, FineTuner tuner, long seed,
+    public Result run(ComputationGraph model, Ranking ranking, ImageDataset clean, FineTuning tuner, long seed,
                       ProgressListener listener) {
-        int[] order = Subsets.shuffled(clean.size(), seed ^ 0x51ED);
+        int[] order = Subsets.shuffled(clean.size(), Seeds.heldOutSplit(seed));
         int nHold = Math.max(1, (int) Math.round(holdout * clean.size()));
         if (nHold >= clean.size()) throw new IllegalArgumentException("holdout = " + holdout + " leaves no training images in "
                 + clean.size());

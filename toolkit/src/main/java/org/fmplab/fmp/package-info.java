@@ -8,7 +8,7 @@
  *       control) or {@link org.fmplab.fmp.SizeSearch} (pruning size chosen on clean data) →
  *       {@link org.fmplab.prune.ChannelMask};</li>
  *   <li>{@link org.fmplab.prune.Pruner} (shared with the pruning baselines);</li>
- *   <li>{@link org.fmplab.fmp.FineTuner} (the toolkit's one Trainer);</li>
+ *   <li>{@link org.fmplab.prune.FineTuning} (the toolkit's one fine-tuning recipe, shared with every baseline and the random control);</li>
  *   <li>{@link org.fmplab.fmp.FmpDefense} chains them as a {@link org.fmplab.defense.api.Defense}
  *       ({@link org.fmplab.fmp.FmpConfig#defaults()} or {@link org.fmplab.fmp.FmpConfig#paper()}).</li>
  * </ol>

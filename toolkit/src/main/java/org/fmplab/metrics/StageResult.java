@@ -2,7 +2,7 @@ package org.fmplab.metrics;
 
 import java.util.List;
 import java.util.Locale;
-import org.fmplab.viz.HtmlRenderable;
+import org.fmplab.render.HtmlRenderable;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.fmplab.data.ImageDataset;
 import org.fmplab.data.Subsets;
+import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressListener;
 import org.fmplab.progress.ProgressTracker;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -94,7 +95,7 @@ public final class Trainer {
         long images = 0;
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
             long t0 = System.nanoTime();
-            int[] order = Subsets.shuffled(data.size(), config.seed() * 31 + epoch);
+            int[] order = Subsets.shuffled(data.size(), Seeds.epochOrder(config.seed(), epoch));
             double lossSum = 0;
             for (int s = 0; s < steps; s++) {
                 int from = s * batch;

@@ -15,6 +15,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.fmplab.attack.Attack;
 import org.fmplab.data.ImageDataset;
+import org.fmplab.render.ImageRenderable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

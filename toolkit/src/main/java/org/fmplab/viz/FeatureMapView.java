@@ -11,6 +11,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fmplab.model.FeatureMapLayer;
 import org.fmplab.model.FeatureMapLayers;
+import org.fmplab.render.ImageRenderable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;

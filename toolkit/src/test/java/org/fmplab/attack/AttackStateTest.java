@@ -30,6 +30,15 @@ class AttackStateTest {
     }
 
     @Test
+    void aFormat1StateWithCamelCaseKeysStillLoads(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve(AttackState.DESCRIPTOR), """
+                {"format": "fmplab-attack-state/1", "name": "wanet",
+                 "params": {"k": 4, "s": 0.5, "crossRatio": 3.0, "seed": 7, "redraw": false}, "arrays": {}}""");
+        Attack a = AttackState.load(dir);
+        assertEquals(Attacks.create("wanet", java.util.Map.of("cross-ratio", 3.0, "seed", 7, "redraw", false)).params(), a.params());
+    }
+
+    @Test
     void blendedKeepsAUserImageWhenTheFileIsGone(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("blend.png");
         java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(5, 7, java.awt.image.BufferedImage.TYPE_INT_RGB);

@@ -28,7 +28,7 @@ class AttacksTest {
     void unknownParameterIsRejectedWithTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Attacks.create("blended", Map.of("alpah", 0.3)));
-        assertTrue(e.getMessage().contains("unknown parameter(s) [alpah]"), e.getMessage());
+        assertTrue(e.getMessage().contains("blended: unknown parameter 'alpah'"), e.getMessage());
         assertTrue(e.getMessage().contains("alpha"), e.getMessage());
     }
 
@@ -44,7 +44,7 @@ class AttacksTest {
         assertMessage("ssba-lite: bits = 0 must be in [1, 256]", "ssba-lite", Map.of("bits", 0));
         assertMessage("lf: max = 300.0 must be in (0, 255]", "lf", Map.of("max", 300));
         assertMessage("blended: alpha = 'abc' is not a number", "blended", Map.of("alpha", "abc"));
-        assertMessage("sig: dirty = 'yes' is not true/false", "sig", Map.of("dirty", "yes"));
+        assertMessage("sig: dirty = 'yes' must be true or false", "sig", Map.of("dirty", "yes"));
     }
 
     @Test
@@ -57,6 +57,19 @@ class AttacksTest {
                 () -> new Poisoner(Attacks.create("badnets"), new PoisonConfig(0.1, 10, LabelMode.ALL_TO_ONE, 0))
                         .poison(Tiny.train(), null));
         assertEquals("target = 10 must be in [0, 10)", target.getMessage());
+    }
+
+    @Test
+    void everyAttackListsItsDeclaredKebabCaseKeysForHelp() {
+        for (String name : ALL) {
+            String help = Attacks.paramHelp(name);
+            for (String key : Attacks.params(name).names()) {
+                assertTrue(key.matches("[a-z0-9]+(-[a-z0-9]+)*"), name + ": " + key);
+                assertTrue(help.contains("\n  " + key + " "), name + " lists " + key + ":\n" + help);
+            }
+            assertEquals(Attacks.params(name).names(), List.copyOf(Attacks.create(name, Tiny.fastParams(name)).params().keySet()),
+                    name + ": params() reports the declared keys");
+        }
     }
 
     @Test

@@ -47,9 +47,9 @@ final class Tiny {
     /** Registry parameters that make the model-dependent attacks train in about a second. */
     static Map<String, Object> fastParams(String name) {
         return switch (name) {
-            case "lf" -> Map.of("surrogateImages", N, "surrogateEpochs", 1, "steps", 5, "sigma", 2.0);
-            case "lc" -> Map.of("surrogateImages", N, "surrogateEpochs", 1, "steps", 3);
-            case "input-aware" -> Map.of("maskEpochs", 1, "epochs", 1, "images", N);
+            case "lf" -> Map.of("surrogate-images", N, "surrogate-epochs", 1, "steps", 5, "sigma", 2.0);
+            case "lc" -> Map.of("surrogate-images", N, "surrogate-epochs", 1, "steps", 3);
+            case "input-aware" -> Map.of("mask-epochs", 1, "epochs", 1, "images", N);
             case "ssba-lite" -> Map.of("epochs", 1, "images", N, "bits", 8);
             default -> Map.of();
         };

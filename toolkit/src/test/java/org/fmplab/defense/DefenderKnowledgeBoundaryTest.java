@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import org.fmplab.data.ImageDataset;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.Defense;
-import org.fmplab.experiment.Defenses;
+import org.fmplab.defense.api.Defenses;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.fmplab.defense.api.DefenseResult;
-import org.fmplab.experiment.Defenses;
+import org.fmplab.defense.api.Defenses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,8 +32,8 @@ class DefensesLowerAsrTest {
     @CsvSource(delimiter = '|', value = {
         "ft     | epochs=5",
         "fp     | epochs=5",
-        "nad    | epochs=3,teacher.epochs=3",
-        "ibau   | rounds=2,innerSteps=20,innerBatch=50",
+        "nad    | epochs=3,teacher-epochs=3",
+        "ibau   | rounds=2,inner-steps=20,inner-batch=50",
         "random | epochs=5"})
     void lowersAttackSuccess(String defense, String params) {
         Map<String, String> p = new java.util.LinkedHashMap<>();

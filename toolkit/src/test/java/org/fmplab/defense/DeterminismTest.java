@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fmplab.defense.api.DefenseResult;
-import org.fmplab.experiment.Defenses;
+import org.fmplab.defense.api.Defenses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fmplab.data.ImageDataset;
+import org.fmplab.prune.FineTuning;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -91,7 +92,7 @@ class DistillationLossTest {
         ComputationGraph net = TestModels.smallCnn(4, 1, 12, 3);
         ComputationGraph teacher = TestModels.smallCnn(4, 1, 12, 8);
         AttentionDistillation nad = new AttentionDistillation(LAYERS, new double[] {500, 1000, 1000}, 2);
-        ComputationGraph out = nad.distil(net, teacher, tinyData(), new FineTuning(1, 0.01, 8), 1, null);
+        ComputationGraph out = nad.distil(net, teacher, tinyData(), new FineTuning(1, 0.01, 8, false), 1, null);
         assertEquals(net.getConfiguration().toJson(), out.getConfiguration().toJson());
         assertTrue(!net.params().equals(out.params()), "the student was trained");
     }

@@ -64,6 +64,6 @@ class FinePruningTest {
                 assertEquals(0.0, filterNorms.getDouble(c), 0.0);
             }
         }
-        assertEquals(pruned, zero, "pruned channels stay zero after fine-tuning (keepPruned)");
+        assertEquals(pruned, zero, "pruned channels stay zero after fine-tuning (keep-pruned)");
     }
 }

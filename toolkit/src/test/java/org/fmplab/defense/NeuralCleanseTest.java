@@ -23,7 +23,7 @@ class NeuralCleanseTest {
     static void detect() {
         f = BackdooredFixture.get();
         // shortened for test time (default 300 steps of 32 images per class)
-        nc = NeuralCleanseDefense.from(Map.of("steps", STEPS, "batch", "16", "epochs", "5"));
+        nc = NeuralCleanseDefense.from(Map.of("steps", STEPS, "batch", "16", "unlearn-epochs", "5"));
         detection = nc.detect(f.model(), f.data(5), null);
     }
 

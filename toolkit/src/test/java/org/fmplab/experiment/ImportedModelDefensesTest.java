@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.fmplab.defense.api.Defenses;
 import org.fmplab.data.ImageDataset;
 import org.fmplab.defense.api.DefenderData;
 import org.fmplab.defense.api.DefenseResult;

@@ -70,10 +70,8 @@ class StudySpecTest {
         assertNotEquals(Study.cellKey(c0, study.cells().get(0)), Study.cellKey(c1, study.cells().get(0)));
         assertEquals(keys, study.cells().stream().map(c -> Study.cellKey(c0, c)).toList());
         // draw 0 is the run's own control seed; the draws differ
-        var defender = new org.fmplab.defense.api.DefenderData(org.fmplab.data.ImageDataset.of("x", new byte[4], new int[] {0}, 1, 2, 2, List.of("a")),
-                Pipeline.defenseSeed(c0));
-        assertEquals(Pipeline.controlSeed(c0), Study.controlSeed(defender, 0));
-        assertEquals(5, java.util.stream.IntStream.range(0, 5).mapToLong(k -> Study.controlSeed(defender, k)).distinct().count());
+        assertEquals(Pipeline.controlSeed(c0), Study.controlSeed(c0, 0));
+        assertEquals(5, java.util.stream.IntStream.range(0, 5).mapToLong(k -> Study.controlSeed(c0, k)).distinct().count());
     }
 
     private static Map<String, String> pairs(String... kv) {

@@ -3,6 +3,7 @@ package org.fmplab.fmp;
 import static org.fmplab.fmp.SelectorTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.fmplab.prune.FineTuning;
 import org.junit.jupiter.api.Test;
 
 class FmpConfigTest {
@@ -15,8 +16,9 @@ class FmpConfigTest {
         assertEquals(1, p.rank().steps());
         assertEquals(RankConfig.Score.ACCURACY, p.rank().score());
         assertEquals(new Selector.Divisor(64), p.selector());
-        assertEquals(10, p.fineTuner().epochs());
-        assertEquals(false, p.fineTuner().keepPruned());
+        assertEquals(10, p.fineTuning().epochs());
+        assertEquals(256, p.fineTuning().batchSize());
+        assertEquals(false, p.fineTuning().keepPruned());
     }
 
     @Test
@@ -29,9 +31,10 @@ class FmpConfigTest {
         assertMessage(() -> r.withChannelsPerPass(0), "channelsPerPass = 0", "[1, 4096]");
         assertMessage(() -> r.withMode(RankConfig.Mode.REFERENCE).withChannelsPerPass(4), "channelsPerPass = 4", "REFERENCE");
         assertMessage(() -> r.withProbeSize(64).checkProbeFits(50), "probeSize = 64", "[1, 50]");
-        assertMessage(() -> new FineTuner(-1, 256, false), "fineTuneEpochs = -1", "[0, 10000]");
-        assertMessage(() -> new FineTuner(1, -1, false), "fineTuneBatch = -1", ">= 1");
-        assertMessage(() -> new FmpConfig(r, null, null, FineTuner.defaults()), "exactly one of selector and sizeSearch");
+        assertMessage(() -> new FineTuning(-1, 0.01, 256, false), "epochs = -1", "[0, 10000]");
+        assertMessage(() -> new FineTuning(1, 0.01, -1, false), "batch = -1", "[0, 4096]");
+        assertMessage(() -> new FineTuning(1, 0, 16, false), "lr = 0.0", "(0, 1]");
+        assertMessage(() -> new FmpConfig(r, null, null, FineTuning.defaults()), "exactly one of selector and sizeSearch");
         assertMessage(() -> new SizeSearch(new double[] {0.1, 1.5}, 0.2, 1, 0.02), "1.5", "(0, 1)");
         assertMessage(() -> new SizeSearch(new double[] {0.1}, 0.2, 1, -1), "maxDrop = -1.0", "[0, 1]");
     }
@@ -44,15 +47,18 @@ class FmpConfigTest {
         assertEquals(3, c.rank().steps());
         assertEquals(RankConfig.Mode.REFERENCE, c.rank().mode());
         assertEquals(new Selector.LayerRatio(0.25), c.selector());
-        assertEquals(true, c.fineTuner().keepPruned());
+        assertEquals(true, c.fineTuning().keepPruned());
+        assertEquals(256, c.fineTuning().batchSize(), "the paper preset's batch");
         assertEquals(32, c.rank().probeSize());
         FmpConfig s = FmpConfig.fromParams(java.util.Map.of("search", "0.125,0.25"));
         assertEquals(null, s.selector());
         assertEquals(2, s.sizeSearch().ratios().length);
-        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("eps", "1")), "unknown FMP parameter 'eps'");
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("eps", "1")), "fmp: unknown parameter 'eps'", "epsilon");
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("keepPruned", "true")), "did you mean 'keep-pruned'");
         assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("select", "top:3")), "select = 'top:3'");
         assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("epsilon", "-1")), "epsilon = -1.0", "[0, 1]");
         assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("score", "mse")), "score = 'mse'", "accuracy");
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("batch", "-3")), "fmp: batch = -3 must be in [0, 4096]");
     }
 
     @Test

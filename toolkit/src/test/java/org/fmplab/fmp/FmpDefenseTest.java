@@ -17,6 +17,7 @@ import org.fmplab.model.ModelSpec;
 import org.fmplab.model.Models;
 import org.fmplab.progress.InterruptedWorkException;
 import org.fmplab.prune.ChannelMask;
+import org.fmplab.prune.FineTuning;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import tech.tablesaw.api.Table;
@@ -37,7 +38,7 @@ class FmpDefenseTest {
 
     static FmpConfig quick() {
         return new FmpConfig(RankConfig.paper().withProbeSize(8), new Selector.LayerRatio(0.25), null,
-                new FineTuner(1, 16, true));
+                new FineTuning(1, 0.01, 16, true));
     }
 
     @Test
@@ -69,7 +70,7 @@ class FmpDefenseTest {
     void randomControlPrunesTheSameNumberPerLayer() {
         ComputationGraph net = net();
         DefenderData d = new DefenderData(data(40), 3);
-        FmpDefense fmp = new FmpDefense(quick().withFineTuner(new FineTuner(0, 16, false)));
+        FmpDefense fmp = new FmpDefense(quick().withFineTuning(new FineTuning(0, 0.01, 16, false)));
         FmpResult r = fmp.run(net, d, null);
         DefenseResult control = fmp.randomControl(net, d, r, 9, null);
         ChannelMask m = (ChannelMask) control.details().get("mask");

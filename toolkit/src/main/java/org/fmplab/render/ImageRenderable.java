@@ -1,4 +1,4 @@
-package org.fmplab.viz;
+package org.fmplab.render;
 
 import java.awt.image.BufferedImage;
 

@@ -1,4 +1,4 @@
-package org.fmplab.viz;
+package org.fmplab.render;
 
 /** A result that knows how to show itself as an HTML fragment (used by the notebook kernel). */
 public interface HtmlRenderable {
