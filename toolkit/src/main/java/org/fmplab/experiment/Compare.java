@@ -32,7 +32,7 @@ public final class Compare {
     /** Shortened training for {@code --quick} (only for defenses that take these keys). */
     static final Map<String, Map<String, String>> QUICK_PARAMS = Map.of(
             "ft", Map.of("epochs", "2"), "fp", Map.of("epochs", "2"), "random", Map.of("epochs", "2"),
-            "nad", Map.of("epochs", "2", "teacher.epochs", "2"), "nc", Map.of("steps", "30", "epochs", "2"),
+            "nad", Map.of("epochs", "2", "teacher-epochs", "2"), "nc", Map.of("steps", "30", "unlearn-epochs", "2"),
             "anp", Map.of("iterations", "20"), "ibau", Map.of("rounds", "2"));
 
     private static final String FMP = "fmp";

@@ -35,6 +35,7 @@ public final class Main {
                 case "study" -> StudyCommand.main(rest, out);
                 case "import-model" -> ImportModel.main(rest, out);
                 case "diagnose-ranking" -> DiagnoseRanking.main(rest, out);
+                case "params" -> params(rest, out);
                 default -> {
                     usage(out);
                     yield 2;
@@ -51,6 +52,22 @@ public final class Main {
             // Anything else: one line with the cause, the full trace in a file (Crash).
             System.exit(Crash.report(e, argv, Path.of("runs")));
         }
+    }
+
+    /**
+     * {@code ./fmplab params [NAME...]}: every attack's and defense's parameters (or those of the named
+     * methods) with defaults, valid values and meaning, printed from their one declaration.
+     */
+    static int params(String[] names, PrintStream out) {
+        java.util.List<String> wanted = java.util.List.of(names);
+        for (String a : org.fmplab.attack.Attacks.names()) {
+            if (wanted.isEmpty() || wanted.contains(a)) out.println("attack " + a + " (--attack-param K=V)\n" + org.fmplab.attack.Attacks.paramHelp(a));
+        }
+        for (String d : org.fmplab.defense.api.Defenses.names()) {
+            if (d.equals("none") || !(wanted.isEmpty() || wanted.contains(d))) continue;
+            out.println("defense " + d + " (--defense-param K=V; study: " + d + "(k=v;k=v))\n" + org.fmplab.defense.api.Defenses.paramHelp(d));
+        }
+        return 0;
     }
 
     static int run(String[] argv, PrintStream out) {

@@ -63,7 +63,7 @@ public record FmpConfig(RankConfig rank, Selector selector, SizeSearch sizeSearc
             ParamSpec.choice("preset", "default", List.of("default", "paper"),
                     "starting point: default (lowest C/8 per layer, automatic batch) or paper (C/64, batch 256)"),
             ParamSpec.text("probe", "32", "probe images B drawn from the clean subset (>= 1), or all: the whole subset"),
-            ParamSpec.integerAtLeast("probe-batch", 256, 1, "probe images per pass (memory bound of probe=all)"),
+            ParamSpec.integer("probe-batch", 256, 1, 4096, "probe images per pass (memory bound of probe=all)"),
             ParamSpec.real("alpha", 1.0 / 255, 0, 1, "random-start size (pixel units, e.g. 1/255); also the PGD step"),
             ParamSpec.text("epsilon", "4/255", "FGSM step or PGD radius in [0, 1] (pixel units, e.g. 4/255; the released "
                     + "runnable setting is alpha=0.02, epsilon=0.06), or auto: the smallest budget of the sweep at which "

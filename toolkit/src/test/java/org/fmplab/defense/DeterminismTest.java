@@ -25,11 +25,11 @@ class DeterminismTest {
     @CsvSource(delimiter = '|', value = {
         "ft     | epochs=1",
         "fp     | epochs=1",
-        "nad    | epochs=1,teacher.epochs=1",
-        "nc     | steps=3,batch=8,epochs=1",
+        "nad    | epochs=1,teacher-epochs=1",
+        "nc     | steps=3,batch=8,unlearn-epochs=1",
         "anp    | iterations=3,batch=32",
         "clp    | u=3",
-        "ibau   | rounds=1,innerSteps=2,innerBatch=32",
+        "ibau   | rounds=1,inner-steps=2,inner-batch=32",
         "random | epochs=1"})
     void sameSeedSameModel(String defense, String params) {
         DefenseResult a = run(defense, params, 11), b = run(defense, params, 11);

@@ -28,9 +28,9 @@ class ImportedModelDefensesTest {
     /** Shortest settings: this checks that the defenses run on the imported graph, not how well they work. */
     static final Map<String, Map<String, String>> SHORT = Map.of(
             "fmp", Map.of("probe", "4", "steps", "1", "epochs", "1", "select", "layer:0.25"), "ft", Map.of("epochs", "1"),
-            "fp", Map.of("epochs", "1"), "random", Map.of("epochs", "1"), "nad", Map.of("epochs", "1", "teacher.epochs", "1"),
-            "nc", Map.of("steps", "2", "batch", "8", "epochs", "1"), "anp", Map.of("iterations", "2", "batch", "16"),
-            "ibau", Map.of("rounds", "1", "innerSteps", "2", "innerBatch", "16"), "clp", Map.of());
+            "fp", Map.of("epochs", "1"), "random", Map.of("epochs", "1"), "nad", Map.of("epochs", "1", "teacher-epochs", "1"),
+            "nc", Map.of("steps", "2", "batch", "8", "unlearn-epochs", "1"), "anp", Map.of("iterations", "2", "batch", "16"),
+            "ibau", Map.of("rounds", "1", "inner-steps", "2", "inner-batch", "16"), "clp", Map.of());
 
     static ImageDataset data(int n) {
         Random r = new Random(5);

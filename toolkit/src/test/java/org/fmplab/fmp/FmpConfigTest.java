@@ -86,7 +86,7 @@ class FmpConfigTest {
         assertEquals(false, d.rank().autoEpsilon());
 
         assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("probe", "most")), "probe = 'most'", "not an integer");
-        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("probe-batch", "0")), "probeBatch = 0", "[1, 4096]");
+        assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("probe-batch", "0")), "probe-batch = 0", "[1, 4096]");
         assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("epsilon", "automatic")), "epsilon = 'automatic'", "not a number");
         assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("score", "kl")), "score = 'kl'", "target-flip");
         assertMessage(() -> FmpConfig.fromParams(java.util.Map.of("tie-break", "coin")), "tie-break = 'coin'", "[mse, random]");
