@@ -1,5 +1,6 @@
 package org.fmplab.experiment;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.fmplab.metrics.Evaluator;
 import org.fmplab.metrics.Scores;
 import org.fmplab.model.FeatureMapLayer;
 import org.fmplab.model.FeatureMapLayers;
+import org.fmplab.model.ModelIO;
 import org.fmplab.params.Seeds;
 import org.fmplab.progress.ProgressListener;
 import org.fmplab.progress.ProgressTracker;
@@ -54,6 +56,8 @@ public final class Study {
 
     private final StudySpec spec;
     private final ArtifactStore store;
+    /** The imported model's name in cell keys (hash of its parameters), or null when tasks train their models. */
+    private final String importedModel;
 
     /** One backdoored model and its cells. */
     public record Task(int index, String dataset, StudySpec.Method attack, long seed) {
@@ -74,6 +78,16 @@ public final class Study {
     public Study(StudySpec spec, ArtifactStore store) {
         this.spec = spec;
         this.store = store;
+        this.importedModel = spec.modelDir() == null ? null : importedName(spec.modelDir());
+    }
+
+    // Cells of an imported model are keyed by the hash of its parameters: another file, other cells.
+    private static String importedName(Path dir) {
+        try {
+            return "imported-" + ModelIO.sha256(java.nio.file.Files.readAllBytes(dir.resolve("params.npy"))).substring(0, 20);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("model-dir " + dir + ": cannot read params.npy (" + e.getMessage() + ")", e);
+        }
     }
 
     public StudySpec spec() {
@@ -139,9 +153,10 @@ public final class Study {
     }
 
     /** The store key of a cell: the model's key and everything the cell's computation depends on. */
-    static String cellKey(RunConfig c, Cell cell) {
+    String cellKey(RunConfig c, Cell cell) {
         Map<String, Object> m = new TreeMap<>();
-        m.put("model", ModelCache.name(c));
+        m.put("model", importedModel != null ? importedModel : ModelCache.name(c));
+        if (importedModel != null) m.put("evaluation", ModelCache.key(c));  // the attack and data the imported model is judged on
         m.put("testLimit", c.testLimit());
         m.put("defenderFraction", c.defenderFraction());
         m.put("defense", cell.defense());
@@ -189,7 +204,8 @@ public final class Study {
         store.sweepTemporaries("cells");
         Pipeline.Data data = new Pipeline(c, l).prepareData();
         // Cached or fresh, the model is read back from the store, so every process sees the same weights.
-        ComputationGraph model = new ModelCache(store.root()).backdoored(c, data, l).model();
+        ComputationGraph model = spec.modelDir() != null ? Pipeline.loadModel(spec.modelDir(), data).model()
+                : new ModelCache(store.root()).backdoored(c, data, l).model();
         Evaluator eval = data.evaluator();
         DefenderData defender = new DefenderData(data.defenderClean(), Pipeline.defenseSeed(c));
         Map<String, Ranking> rankings = new LinkedHashMap<>();

@@ -36,10 +36,13 @@ import org.fmplab.model.ModelSpec;
  * @param fineTuneSizes the sizes whose pruned models are also fine-tuned (a subset of sizes)
  * @param controlDraws  random-control draws per model and size (K), ≥ 0
  * @param analyses      analysis lines: "tac-oracle"
+ * @param modelDir      a model trained elsewhere ({@code ./fmplab import-model}) to defend in every task instead
+ *                      of training one, or null; the attacks then only make the backdoor test sets, so they
+ *                      must name the trigger it was trained with
  */
 public record StudySpec(String name, RunConfig base, List<String> datasets, List<Method> attacks, List<Long> seeds,
                         List<Method> defenses, List<String> sizes, List<String> fineTuneSizes, int controlDraws,
-                        List<String> analyses) {
+                        List<String> analyses, Path modelDir) {
     /** The analysis that prunes the maps the trigger changes most (TAC); it knows the trigger. */
     public static final String TAC_ORACLE = "tac-oracle";
     /** Defenses that rank feature maps and so take a pruning size and a random control. */
@@ -47,7 +50,7 @@ public record StudySpec(String name, RunConfig base, List<String> datasets, List
     /** Spec keys (= CLI flags). */
     public static final List<String> KEYS = List.of("name", "datasets", "attacks", "seeds", "defenses", "sizes",
             "fine-tune-sizes", "control-draws", "analyses", "model", "width", "train-limit", "test-limit", "epochs",
-            "batch", "lr", "rate", "target", "defender-fraction");
+            "batch", "lr", "rate", "target", "defender-fraction", "model-dir");
 
     /** A method with its parameters; {@code label()} is the variant shown in tables ("" for defaults). */
     public record Method(String name, Map<String, String> params) {
@@ -84,6 +87,12 @@ public record StudySpec(String name, RunConfig base, List<String> datasets, List
         public String toString() {
             return params.isEmpty() ? name : name + "(" + label() + ")";
         }
+    }
+
+    /** A study that trains its own backdoored models. */
+    public StudySpec(String name, RunConfig base, List<String> datasets, List<Method> attacks, List<Long> seeds,
+                     List<Method> defenses, List<String> sizes, List<String> fineTuneSizes, int controlDraws, List<String> analyses) {
+        this(name, base, datasets, attacks, seeds, defenses, sizes, fineTuneSizes, controlDraws, analyses, null);
     }
 
     public StudySpec {
@@ -190,7 +199,8 @@ public record StudySpec(String name, RunConfig base, List<String> datasets, List
                     values.containsKey("sizes") ? list(values.get("sizes")) : spec.sizes,
                     values.containsKey("fine-tune-sizes") ? list(values.get("fine-tune-sizes")) : spec.fineTuneSizes,
                     integer(values, "control-draws", spec.controlDraws),
-                    values.containsKey("analyses") ? list(values.get("analyses")) : spec.analyses);
+                    values.containsKey("analyses") ? list(values.get("analyses")) : spec.analyses,
+                    values.containsKey("model-dir") ? Path.of(values.get("model-dir")) : spec.modelDir);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + e.getMessage(), e);
         }
@@ -218,6 +228,7 @@ public record StudySpec(String name, RunConfig base, List<String> datasets, List
         m.put("rate", base.poisonRate());
         m.put("target", base.target());
         m.put("defender-fraction", base.defenderFraction());
+        if (modelDir != null) m.put("model-dir", modelDir.toString());
         return m;
     }
 

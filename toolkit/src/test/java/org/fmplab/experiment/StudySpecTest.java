@@ -65,10 +65,10 @@ class StudySpecTest {
         // keys: every cell of every task distinct; the same cell of the same task stable
         RunConfig c0 = study.config(study.tasks().get(0));
         RunConfig c1 = study.config(study.tasks().get(1));
-        List<String> keys = study.cells().stream().map(c -> Study.cellKey(c0, c)).toList();
+        List<String> keys = study.cells().stream().map(c -> study.cellKey(c0, c)).toList();
         assertEquals(keys.size(), keys.stream().distinct().count());
-        assertNotEquals(Study.cellKey(c0, study.cells().get(0)), Study.cellKey(c1, study.cells().get(0)));
-        assertEquals(keys, study.cells().stream().map(c -> Study.cellKey(c0, c)).toList());
+        assertNotEquals(study.cellKey(c0, study.cells().get(0)), study.cellKey(c1, study.cells().get(0)));
+        assertEquals(keys, study.cells().stream().map(c -> study.cellKey(c0, c)).toList());
         // draw 0 is the run's own control seed; the draws differ
         assertEquals(Pipeline.controlSeed(c0), Study.controlSeed(c0, 0));
         assertEquals(5, java.util.stream.IntStream.range(0, 5).mapToLong(k -> Study.controlSeed(c0, k)).distinct().count());
