@@ -145,10 +145,17 @@ public final class StudyReport {
         List<SummaryRow> out = new ArrayList<>();
         bySeed.forEach((k, m) -> {
             IntSummaryStatistics draws = m.values().stream().mapToInt(SeedMean::draws).summaryStatistics();
-            out.add(new SummaryRow(k, Stats.summary(values(m, SeedMean::ca), LEVEL), Stats.summary(values(m, SeedMean::asr), LEVEL),
+            out.add(new SummaryRow(k, rate(Stats.summary(values(m, SeedMean::ca), LEVEL)), rate(Stats.summary(values(m, SeedMean::asr), LEVEL)),
                     nanMean(values(m, SeedMean::der)), draws.getMin(), draws.getMax()));
         });
         return List.copyOf(out);
+    }
+
+    // CA and ASR are rates: a t interval reaching past 0 or 1 (few seeds, large spread) is cut at the bounds.
+    private static Stats.Summary rate(Stats.Summary s) {
+        Stats.Interval ci = s.ci();
+        if (Double.isNaN(ci.low())) return s;
+        return new Stats.Summary(s.n(), s.mean(), s.sd(), new Stats.Interval(Math.max(0, ci.low()), Math.min(1, ci.high())));
     }
 
     /**
@@ -285,7 +292,7 @@ public final class StudyReport {
                 : "Random controls: K = " + (k.getMin() == k.getMax() ? k.getMin() : k.getMin() + "–" + k.getMax())
                         + " draws per model, averaged within each seed before anything else (a control is an estimate, not a draw)";
         return String.format(Locale.ROOT, "Backdoored models (dataset × attack × seed): %s. %s. "
-                + "Per cell: mean and %.0f%% confidence interval over seeds by Student's t with n − 1 degrees of freedom "
+                + "Per cell: mean and %.0f%% confidence interval over seeds by Student's t with n − 1 degrees of freedom (cut at 0 and 1) "
                 + "(n = number of seeds); a cell with n = 1 has no interval (empty fields). "
                 + "Paired comparisons are matched by seed on the same backdoored models: each defense vs its random control, "
                 + "each defense vs the TAC oracle (an analysis that uses the trigger, not a defense), and every other pair of "
