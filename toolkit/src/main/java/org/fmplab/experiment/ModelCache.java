@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.fmplab.model.Backend;
 import org.fmplab.model.EpochStats;
 import org.fmplab.model.ModelIO;
 import org.fmplab.model.TrainResult;
@@ -85,6 +86,12 @@ public final class ModelCache {
         // came from DL4J's init, which did not follow the seed, and must not be served for these settings.
         m.put("init", "seeded");
         return m;
+    }
+
+    /** The threads ND4J computes with in this process (OMP_NUM_THREADS, else the cores). */
+    public static int computeThreads() {
+        Backend.init();
+        return org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads();
     }
 
     /** A short hash of {@link #keyFields}. */

@@ -304,6 +304,9 @@ public final class Study {
             else if (v instanceof Map<?, ?> map && map.values().stream().allMatch(x -> x instanceof Number)) details.put(k, new TreeMap<>(map));
         });
         details.put("seconds", total);
+        // ND4J sums in an order that depends on its thread count, so a cell's numbers do too (measured: the
+        // quick study's CA moved in the third decimal between 2 threads and 1): keep it with the cell.
+        details.put("threads", ModelCache.computeThreads());
         return new StoredCell(stages, details);
     }
 
@@ -336,6 +339,22 @@ public final class Study {
 
     private static Scores scores(StoredStage s) {
         return new Scores(s.ca(), s.asr(), s.ra());
+    }
+
+    /**
+     * The thread counts the stored cells were computed with (empty for cells stored before this was kept).
+     * More than one means the table mixes numerics: rerun in one store with one thread count per task.
+     */
+    public java.util.SortedSet<Integer> threadCounts() {
+        java.util.SortedSet<Integer> out = new java.util.TreeSet<>();
+        for (Task t : tasks()) {
+            RunConfig c = config(t);
+            for (Cell cell : cells()) {
+                StoredCell sc = store.readJson("cells", cellKey(c, cell), StoredCell.class);
+                if (sc != null && sc.details().get("threads") instanceof Number n) out.add(n.intValue());
+            }
+        }
+        return out;
     }
 
     /** One line about the study for reports. */

@@ -127,13 +127,18 @@ public final class StudyCommand {
 
     /** The study's outputs: the spec it ran (study.json), its description (description.txt) and the tables and plots of {@link StudyReport}. */
     static void write(Study study, List<CellResult> rows, Path dir) {
+        var threads = study.threadCounts();
+        String description = study.describe() + (threads.isEmpty() ? "" : " ND4J threads per task: " + threads
+                + (threads.size() > 1 ? " (MIXED: cells computed with different thread counts differ in the last digits; "
+                + "rerun with one thread count per task)" : "") + ".");
+        if (threads.size() > 1) System.err.println("warning: the store's cells were computed with " + threads + " threads per task");
         try {
             Files.createDirectories(dir);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("study.json").toFile(), study.spec().toMap());
-            Files.writeString(dir.resolve("description.txt"), study.describe() + "\n");
+            Files.writeString(dir.resolve("description.txt"), description + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve("study.json") + ": " + e.getMessage(), e);
         }
-        new StudyReport(rows, study.describe()).writeAll(dir);
+        new StudyReport(rows, description).writeAll(dir);
     }
 }
