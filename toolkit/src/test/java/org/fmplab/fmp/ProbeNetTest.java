@@ -3,9 +3,11 @@ package org.fmplab.fmp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.SplittableRandom;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fmplab.model.ModelSpec;
 import org.fmplab.model.Models;
+import org.fmplab.model.SeededInit;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -38,7 +40,7 @@ class ProbeNetTest {
     void inputGradientMatchesFiniteDifferencesInDoublePrecision() {
         ComputationGraph net = resnet().convertDataType(DataType.DOUBLE);
         Nd4j.getRandom().setSeed(5);
-        assertGradientsMatchFiniteDifferences(ProbeNet.of(net), Nd4j.rand(DataType.DOUBLE, 3, 3, 9, 9),
+        assertGradientsMatchFiniteDifferences(ProbeNet.of(net), SeededInit.uniform(new SplittableRandom(5), 3, 3, 9, 9).castTo(DataType.DOUBLE),
                 "stem", "s2b1_shortcut", "s3b2_conv1", "s4b2_conv2");
     }
 
@@ -54,20 +56,23 @@ class ProbeNetTest {
                 "stem", "s2b1_conv1", "s2b1_shortcut");
     }
 
+    // Seeded draws (Nd4j.rand ignores the seed in this ND4J build); central differences in double agree with
+    // the exact directional derivative to ~1e-5 relative here, a wrong gradient misses by far more.
     private static void assertGradientsMatchFiniteDifferences(ProbeNet p, INDArray x, String... layers) {
+        SplittableRandom rng = new SplittableRandom(17);
         for (String layer : layers) {
             int l = p.indexOf(layer);
             INDArray clean = p.forward(x, l).value(l);
-            INDArray x0 = x.add(Nd4j.rand(DataType.DOUBLE, x.shape()).subi(0.5).muli(0.1));
+            INDArray x0 = x.add(SeededInit.uniform(rng, x.shape()).castTo(DataType.DOUBLE).subi(0.5).muli(0.1));
             int channel = (int) clean.size(1) - 1;
             INDArray grad = p.inputGradient(p.forward(x0, l), l, ChannelLoss.gradient(p.forward(x0, l).value(l), clean, channel));
-            INDArray v = Nd4j.randn(DataType.DOUBLE, x.shape());
+            INDArray v = SeededInit.uniform(rng, x.shape()).castTo(DataType.DOUBLE).subi(0.5).muli(2);
             double h = 1e-6; // small enough that x0 ± h·v crosses no ReLU kink (1e-5 crossed one at s4b2_conv2: one-sided differences 1294.6 vs 1343.7)
             double numeric = (ChannelLoss.mse(p.forward(x0.add(v.mul(h)), l).value(l), clean, channel)
                     - ChannelLoss.mse(p.forward(x0.sub(v.mul(h)), l).value(l), clean, channel)) / (2 * h);
             double exact = grad.mul(v).sumNumber().doubleValue();
             assertTrue(Math.abs(exact) > 1e-9, "a non-trivial directional derivative");
-            assertEquals(numeric, exact, 1e-6 * Math.max(1e-3, Math.abs(exact)), layer);
+            assertEquals(numeric, exact, 1e-4 * Math.max(1e-3, Math.abs(exact)), layer);
         }
     }
 
