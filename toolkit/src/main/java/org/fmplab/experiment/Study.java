@@ -315,18 +315,33 @@ public final class Study {
     }
 
     /**
-     * The study's long table from the store: one row per task, cell, control draw and stage, for the cells
-     * present (a partial study gives a partial table). DER is against the same model's undefended scores.
+     * What the store holds for this study: its long table and the ND4J thread counts its cells were computed
+     * with (empty for cells stored before these were kept; more than one means the table mixes numerics).
      */
+    public record Collected(List<CellResult> rows, java.util.SortedSet<Integer> threads) { }
+
+    /** The study's long table from the store ({@link #collect()}'s rows). */
     public List<CellResult> rows() {
+        return collect().rows();
+    }
+
+    /**
+     * One pass over the store: one row per task, cell, control draw and stage, for the cells present (a
+     * partial study gives a partial table), DER against the same model's undefended scores; and the thread
+     * counts the cells were computed with.
+     */
+    public Collected collect() {
         List<CellResult> out = new ArrayList<>();
+        java.util.SortedSet<Integer> threads = new java.util.TreeSet<>();
+        List<Cell> cells = cells();
         for (Task t : tasks()) {
             RunConfig c = config(t);
-            StoredCell none = store.readJson("cells", cellKey(c, cells().get(0)), StoredCell.class);
-            Scores before = none == null ? null : scores(none.stages().get(0));
-            for (Cell cell : cells()) {
+            Scores before = null;  // the first cell is the undefended model
+            for (Cell cell : cells) {
                 StoredCell sc = store.readJson("cells", cellKey(c, cell), StoredCell.class);
                 if (sc == null) continue;
+                if (cell.defense().equals(NONE)) before = scores(sc.stages().get(0));
+                if (sc.details().get("threads") instanceof Number n) threads.add(n.intValue());
                 for (StoredStage s : sc.stages()) {
                     double der = before == null || cell.defense().equals(NONE) ? Double.NaN : scores(s).derFrom(before);
                     out.add(new CellResult(t.dataset(), t.attack().toString(), cell.defense(), cell.variant(), cell.size(), t.seed(),
@@ -334,27 +349,11 @@ public final class Study {
                 }
             }
         }
-        return out;
+        return new Collected(out, threads);
     }
 
     private static Scores scores(StoredStage s) {
         return new Scores(s.ca(), s.asr(), s.ra());
-    }
-
-    /**
-     * The thread counts the stored cells were computed with (empty for cells stored before this was kept).
-     * More than one means the table mixes numerics: rerun in one store with one thread count per task.
-     */
-    public java.util.SortedSet<Integer> threadCounts() {
-        java.util.SortedSet<Integer> out = new java.util.TreeSet<>();
-        for (Task t : tasks()) {
-            RunConfig c = config(t);
-            for (Cell cell : cells()) {
-                StoredCell sc = store.readJson("cells", cellKey(c, cell), StoredCell.class);
-                if (sc != null && sc.details().get("threads") instanceof Number n) out.add(n.intValue());
-            }
-        }
-        return out;
     }
 
     /** One line about the study for reports. */

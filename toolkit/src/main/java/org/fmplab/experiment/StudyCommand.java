@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.fmplab.study.CellResult;
 import org.fmplab.study.StudyReport;
 import org.fmplab.study.exec.Executor;
 import org.fmplab.study.exec.ExecutorFlags;
@@ -95,9 +94,9 @@ public final class StudyCommand {
         } else if (!aggregateOnly) {
             study.runAll(ConsoleProgress.stderr());
         }
-        List<CellResult> rows = study.rows();
-        write(study, rows, dir);
-        out.printf(Locale.ROOT, "wrote %s (%d rows) in %.0f s%n", dir, rows.size(), (System.nanoTime() - t0) / 1e9);
+        Study.Collected collected = study.collect();
+        write(study, collected, dir);
+        out.printf(Locale.ROOT, "wrote %s (%d rows) in %.0f s%n", dir, collected.rows().size(), (System.nanoTime() - t0) / 1e9);
         if (failed.isEmpty()) return 0;
         for (Executor.Outcome o : failed) out.println("failed: " + o.describe());
         out.printf(Locale.ROOT, "%d of %d tasks failed; the tables hold the others; rerun the study to retry only the failed ones%n",
@@ -126,8 +125,8 @@ public final class StudyCommand {
     }
 
     /** The study's outputs: the spec it ran (study.json), its description (description.txt) and the tables and plots of {@link StudyReport}. */
-    static void write(Study study, List<CellResult> rows, Path dir) {
-        var threads = study.threadCounts();
+    static void write(Study study, Study.Collected collected, Path dir) {
+        var threads = collected.threads();
         String description = study.describe() + (threads.isEmpty() ? "" : " ND4J threads per task: " + threads
                 + (threads.size() > 1 ? " (MIXED: cells computed with different thread counts differ in the last digits; "
                 + "rerun with one thread count per task)" : "") + ".");
@@ -139,6 +138,6 @@ public final class StudyCommand {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve("study.json") + ": " + e.getMessage(), e);
         }
-        new StudyReport(rows, description).writeAll(dir);
+        new StudyReport(collected.rows(), description).writeAll(dir);
     }
 }
