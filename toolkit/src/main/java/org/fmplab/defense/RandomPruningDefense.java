@@ -119,16 +119,12 @@ public final class RandomPruningDefense implements Defense {
                         + layers.stream().map(FeatureMapLayer::name).toList());
             }
         }
-        ChannelMask sized = ChannelMask.none(layers);
-        for (FeatureMapLayer l : layers) {
+        return ChannelMask.firstPerLayer(layers, l -> {
             int k = config.counts().getOrDefault(l.name(), (int) Math.floor(config.ratio() * l.channels()));
             if (k >= l.channels()) {
                 throw new IllegalArgumentException(NAME + ": cannot prune " + k + " of the " + l.channels() + " channels of '" + l.name() + "'");
             }
-            int[] first = new int[k];
-            for (int i = 0; i < k; i++) first[i] = i;
-            sized = sized.with(l.name(), first);
-        }
-        return sized.randomLike(seed);
+            return k;
+        }).randomLike(seed);
     }
 }

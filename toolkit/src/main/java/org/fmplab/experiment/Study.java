@@ -271,16 +271,11 @@ public final class Study {
      */
     private static ChannelMask sizedMask(ComputationGraph model, String size, FmpDefense fmp) {
         int d = StudySpec.divisor(size);
-        List<FeatureMapLayer> layers = targetLayers(model, fmp);
-        ChannelMask m = ChannelMask.none(layers);
-        for (FeatureMapLayer layer : layers) {
+        return ChannelMask.firstPerLayer(targetLayers(model, fmp), layer -> {
             int k = layer.channels() / d;
             if (k >= layer.channels()) throw new IllegalArgumentException("size " + size + " would prune every map of " + layer.name());
-            int[] first = new int[k];
-            for (int i = 0; i < k; i++) first[i] = i;
-            m = m.with(layer.name(), first);
-        }
-        return m;
+            return k;
+        });
     }
 
     private static List<FeatureMapLayer> targetLayers(ComputationGraph model, FmpDefense fmp) {

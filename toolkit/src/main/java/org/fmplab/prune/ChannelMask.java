@@ -36,6 +36,20 @@ public final class ChannelMask {
     }
 
     /**
+     * A mask over {@code layers} pruning the first {@code count(layer)} channels of each: a mask that only
+     * carries counts per layer, e.g. for {@link #randomLike}.
+     */
+    public static ChannelMask firstPerLayer(List<FeatureMapLayer> layers, java.util.function.ToIntFunction<FeatureMapLayer> count) {
+        ChannelMask m = none(layers);
+        for (FeatureMapLayer l : layers) {
+            int[] first = new int[count.applyAsInt(l)];
+            for (int i = 0; i < first.length; i++) first[i] = i;
+            m = m.with(l.name(), first);
+        }
+        return m;
+    }
+
+    /**
      * A mask over {@code layers} pruning {@code selected} (layer name → channel indices; layers not
      * named prune nothing).
      *
