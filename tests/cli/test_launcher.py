@@ -53,7 +53,7 @@ def stubs(tmp_path):
     return run
 
 
-@pytest.mark.parametrize("cmd", ["run", "compare", "bench"])
+@pytest.mark.parametrize("cmd", ["run", "compare", "bench", "study", "import-model", "diagnose-ranking", "tutorial-models"])
 def test_help_of_a_java_command_prints_its_text_without_java_or_a_build(stubs, cmd):
     r, calls = stubs(cmd, "--help")
     assert r.returncode == 0, r.stderr

@@ -15,43 +15,36 @@ import org.fmplab.fmp.RankingDiagnostics;
 
 /** {@code ./fmplab diagnose-ranking}: {@link RankingDiagnostics} on the saved backdoored model of a run folder. */
 final class DiagnoseRanking {
-    static final String HELP = """
-            usage: ./fmplab diagnose-ranking --model-dir DIR [options]
-              what FMP's ranking sees on a run's saved backdoored model (no training): per layer the
-              distinct values of each score and the share tied at the mode; per ordering (the ranking,
-              accuracy with a seeded random tie-break, loss, margin, target flip (our extension), MSE,
-              filter norm, TAC / clean std) its coverage of each layer's top-TAC maps against chance.
-              The ranking uses the run's defender data only; TAC uses the run's trigger (analysis only).
-              --model-dir DIR        a folder written by ./fmplab run (results.json, model-backdoored/)
-              --out DIR              where to write ranking-diagnostics.md and its CSVs (default: DIR)
-              --fmp-param KEY=VALUE  ranking setting as for --defense-param of fmp (repeatable), e.g.
-                                     epsilon=8/255, epsilon=auto, probe=all, score=margin, tie-break=random
-              --ratios R1,R2         per-layer pruning shares the coverage is measured at (default 0.0625,0.125)
-              --tie-seed N           seed of the random tie-breaks of the compared orderings (default 0)
-            """;
+    static final String HELP = Help.text("diagnose-ranking");
 
     private DiagnoseRanking() { }
 
     static int main(String[] argv, PrintStream out) {
-        Args a = new Args(argv, Set.of("help"));
+        Args a = new Args(argv, Set.of("help", "quick"));
         if (a.flag("help")) {
             out.println(HELP);
             return 0;
         }
         String dir = a.get("model-dir", null);
-        if (dir == null) throw new IllegalArgumentException("--model-dir is required (a folder written by ./fmplab run)");
-        Path run = Path.of(dir);
+        String store = a.get("store", null);
+        if ((dir == null) == (store == null)) {
+            throw new IllegalArgumentException("give --model-dir (a folder written by ./fmplab run) or --store (a study's store), one of them");
+        }
+        if (store != null && a.get("out", null) == null) throw new IllegalArgumentException("--store needs --out DIR");
+        Path run = Path.of(dir != null ? dir : store);
         Path outDir = Path.of(a.get("out", dir));
+        RunConfig fromStore = store != null ? Main.parseRun(a) : null;
         RankConfig rank = FmpConfig.fromParams(a.pairs("fmp-param")).rank();
         List<Double> ratios = Arrays.stream(a.get("ratios", "0.0625,0.125").split(",")).map(s -> parseRatio(s)).toList();
         long tieSeed = a.getInt("tie-seed", 0);
         a.rejectUnknown();
-        SavedRun saved = SavedRun.open(run);
+        SavedRun saved = dir != null ? SavedRun.open(run) : SavedRun.fromStore(run, fromStore);
+        String label = dir != null ? dir : store + ", seed " + fromStore.seed();
         long t0 = System.nanoTime();
         RankingDiagnostics.Result r = RankingDiagnostics.run(saved.model(), saved.defender().clean(), saved.defender().seed(),
                 saved.data().poisoner().attack(), rank, ratios, tieSeed, ConsoleProgress.stderr());
         String md = String.format(Locale.ROOT, "# Ranking diagnostics: %s%n%n%s; defender %d images, seed %d, trigger %s; %.0f s.%n%n%s",
-                run, saved.summary(), saved.defender().clean().size(), saved.defender().seed(), saved.config().attack(),
+                label, saved.summary(), saved.defender().clean().size(), saved.defender().seed(), saved.config().attack(),
                 (System.nanoTime() - t0) / 1e9, r.markdown());
         try {
             Files.createDirectories(outDir);

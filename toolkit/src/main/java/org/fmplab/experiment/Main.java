@@ -35,6 +35,7 @@ public final class Main {
                 case "study" -> StudyCommand.main(rest, out);
                 case "import-model" -> ImportModel.main(rest, out);
                 case "diagnose-ranking" -> DiagnoseRanking.main(rest, out);
+                case "tutorial-models" -> TutorialModels.main(rest, out);
                 case "params" -> params(rest, out);
                 default -> {
                     usage(out);

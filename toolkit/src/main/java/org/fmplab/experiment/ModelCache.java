@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.fmplab.model.Backend;
 import org.fmplab.model.EpochStats;
+import org.fmplab.model.ModelFormatException;
 import org.fmplab.model.ModelIO;
 import org.fmplab.model.TrainResult;
 import org.fmplab.progress.ProgressListener;
@@ -161,6 +162,37 @@ public final class ModelCache {
         meta.put("seconds", trained.seconds());
         meta.put("images", trained.images());
         return meta;
+    }
+
+    /** Where the tutorials' models ship in the toolkit jar (from the repository's {@code models/}, see its README). */
+    static final String SHIPPED = "/tutorial-models/";
+
+    /** True if the toolkit ships a model for {@code c} (the tutorials' quick and full-size models). */
+    public static boolean ships(RunConfig c) {
+        return ModelCache.class.getResource(SHIPPED + name(c) + "/" + ModelIO.MANIFEST) != null;
+    }
+
+    /**
+     * Copies the shipped model of {@code c} into this cache unless the cache has one; false if none ships.
+     * The copy is written like any entry (atomically, under the entry's lock) and its checksums are
+     * verified when it is loaded.
+     */
+    public boolean installShipped(RunConfig c) {
+        if (!ships(c)) return false;
+        store.directory("models", name(c), tmp -> {
+            try {
+                Files.createDirectories(tmp);
+                for (String f : List.of(ModelIO.CONFIG, ModelIO.PARAMS, ModelIO.MANIFEST)) {
+                    try (var in = ModelCache.class.getResourceAsStream(SHIPPED + name(c) + "/" + f)) {
+                        if (in == null) throw new ModelFormatException("the shipped model " + name(c) + " lacks " + f);
+                        Files.copy(in, tmp.resolve(f));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return true;
     }
 
     /**

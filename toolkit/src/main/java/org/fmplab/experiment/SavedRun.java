@@ -31,6 +31,23 @@ public record SavedRun(RunConfig config, Pipeline.Data data, ComputationGraph mo
                 new DefenderData(data.defenderClean(), Pipeline.defenseSeed(config)));
     }
 
+    /**
+     * The backdoored model of {@code config} from the artifact store at {@code store} (a study's store, or
+     * the model cache), with its data and defender's view rebuilt as a study or run draws them.
+     *
+     * @throws IllegalArgumentException if the store holds no model for these settings
+     */
+    public static SavedRun fromStore(Path store, RunConfig config) {
+        ModelCache cache = new ModelCache(store);
+        if (!cache.contains(config)) {
+            throw new IllegalArgumentException("no backdoored model for these settings in " + store + " (looked for "
+                    + cache.dir(config) + "): run the study or the notebook that trains it first");
+        }
+        Pipeline.Data data = new Pipeline(config, null).prepareData();
+        return new SavedRun(config, data, cache.get(config).orElseThrow().model(),
+                new DefenderData(data.defenderClean(), Pipeline.defenseSeed(config)));
+    }
+
     /** The configuration a run folder was made with (the {@code config} object of its results.json). */
     public static RunConfig config(Path run) {
         Path results = run.resolve("results.json");

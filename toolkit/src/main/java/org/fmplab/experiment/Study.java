@@ -14,6 +14,7 @@ import org.fmplab.defense.api.DefenseResult;
 import org.fmplab.defense.api.DefenseStage;
 import org.fmplab.defense.api.Defenses;
 import org.fmplab.fmp.Coverage;
+import org.fmplab.fmp.FmpConfig;
 import org.fmplab.fmp.FmpDefense;
 import org.fmplab.fmp.Ranking;
 import org.fmplab.fmp.Selector;
@@ -161,13 +162,27 @@ public final class Study {
         m.put("defenderFraction", c.defenderFraction());
         m.put("defense", cell.defense());
         m.put("method", cell.method().name());
-        m.put("params", new TreeMap<>(cell.method().params()));
+        m.put("params", keyParams(cell));
         m.put("size", cell.size());
         m.put("draw", cell.draw());
         m.put("fineTune", cell.fineTune());
         m.put("revision", CELL_REVISION);
         m.put("defenseRevision", DEFENSE_REVISIONS.getOrDefault(cell.method().name(), 1));
         return cell.defense() + "-" + ArtifactStore.key(m);
+    }
+
+    /**
+     * The parameters a cell's result depends on. A sized random control and the oracle depend on how their
+     * mask is pruned and fine-tuned (the controlled method's, or for the oracle the first pruning method's),
+     * not on its ranking: variants of FMP that differ only in ranking share their controls, and an oracle
+     * finished another way gets its own key.
+     */
+    private Map<String, String> keyParams(Cell cell) {
+        boolean oracle = cell.defense().equals(StudySpec.TAC_ORACLE);
+        if (!oracle && !(cell.defense().equals(RANDOM) && !cell.size().isEmpty())) return new TreeMap<>(cell.method().params());
+        Map<String, String> p = new TreeMap<>(oracle ? firstPruning().params() : cell.method().params());
+        p.keySet().removeAll(FmpConfig.RANKING_KEYS);
+        return p;
     }
 
     /** A stored cell: its stages' scores and the details worth keeping (plain values only). */

@@ -73,27 +73,35 @@ public record Tutorial(boolean quick, int epochs, int limit, int testLimit, long
     }
 
     /**
-     * The backdoored model of notebook 02: loaded from {@link ModelCache#defaultCache()}, or trained
-     * (with {@code listener} showing progress) and cached when 02 has not run.
+     * The backdoored model of notebook 02 from {@link ModelCache#defaultCache()}: cached by 02, else the
+     * model the toolkit ships for these settings (the repository's {@code models/}), else trained (with
+     * {@code listener} showing progress) and cached.
      */
     public Backdoored backdoored(ProgressListener listener) {
-        Pipeline.Data data = new Pipeline(config, null).prepareData();
-        ModelCache cache = ModelCache.defaultCache();
-        boolean cached = cache.contains(config);
-        TrainResult trained = cache.backdoored(config, data, listener);
-        Evaluator evaluator = data.evaluator();
-        return new Backdoored(data, trained, evaluator, evaluator.evaluate(trained.model()), cached);
+        return backdoored(ModelCache.defaultCache(), listener);
     }
 
-    /** The backdoored model with its data, evaluator and scores. */
-    public record Backdoored(Pipeline.Data data, TrainResult trained, Evaluator evaluator, Scores scores, boolean cached) {
+    /** As {@link #backdoored(ProgressListener)}, from and into {@code cache}. */
+    public Backdoored backdoored(ModelCache cache, ProgressListener listener) {
+        Pipeline.Data data = new Pipeline(config, null).prepareData();
+        String source = cache.contains(config) ? "cached" : cache.installShipped(config) ? "shipped" : "trained";
+        TrainResult trained = cache.backdoored(config, data, listener);
+        Evaluator evaluator = data.evaluator();
+        return new Backdoored(data, trained, evaluator, evaluator.evaluate(trained.model()), source);
+    }
+
+    /**
+     * The backdoored model with its data, evaluator and scores; {@code source}: "cached" (by notebook 02 or
+     * an earlier run), "shipped" (with the toolkit) or "trained" (here, now).
+     */
+    public record Backdoored(Pipeline.Data data, TrainResult trained, Evaluator evaluator, Scores scores, String source) {
         public ComputationGraph model() {
             return trained.model();
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s model: CA %.1f%%, ASR %.1f%%, RA %.1f%%", cached ? "cached" : "trained",
+            return String.format(Locale.ROOT, "%s model: CA %.1f%%, ASR %.1f%%, RA %.1f%%", source,
                     100 * scores.ca(), 100 * scores.asr(), 100 * scores.ra());
         }
     }

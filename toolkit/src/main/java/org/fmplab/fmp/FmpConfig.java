@@ -56,6 +56,14 @@ public record FmpConfig(RankConfig rank, Selector selector, SizeSearch sizeSearc
     }
 
     /**
+     * The parameters that decide only which maps FMP ranks first and selects, not how a given mask is pruned
+     * and fine-tuned: a random control or the oracle of a fixed size does not depend on them.
+     */
+    public static final java.util.Set<String> RANKING_KEYS = java.util.Set.of("probe", "probe-batch", "alpha", "epsilon",
+            "steps", "mode", "channels-per-pass", "score", "tie-break", "tie-seed", "select", "search", "search-max-drop",
+            "search-epochs");
+
+    /**
      * FMP's parameters, declared once (defaults of the {@code default} preset). To add a key: declare it
      * here and read it in {@link #fromParams} (one line each); {@code --help} lists it from here.
      */

@@ -36,9 +36,9 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ModelIO {
     public static final String FORMAT = "fmplab-model";
     public static final int VERSION = 1;
-    static final String CONFIG = "config.json";
-    static final String PARAMS = "params.npy";
-    static final String MANIFEST = "manifest.json";
+    public static final String CONFIG = "config.json";
+    public static final String PARAMS = "params.npy";
+    public static final String MANIFEST = "manifest.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ModelIO() { }

@@ -74,6 +74,26 @@ class StudySpecTest {
         assertEquals(5, java.util.stream.IntStream.range(0, 5).mapToLong(k -> Study.controlSeed(c0, k)).distinct().count());
     }
 
+    @Test
+    void rankingVariantsShareTheirSizedControlsButNotHowTheyAreFinished() {
+        StudySpec s = StudySpec.with(StudySpec.quick(), Map.of("defenses",
+                "fmp,fmp(score=margin;tie-break=random),fmp(prune-target=filter),fmp(epochs=3)", "control-draws", "1"), "");
+        Study study = new Study(s, new ArtifactStore(Path.of("unused")));
+        RunConfig c = study.config(study.tasks().get(0));
+        String size = s.sizes().get(0);
+        java.util.function.BiFunction<String, String, String> key = (defense, method) -> study.cellKey(c, study.cells().stream()
+                .filter(x -> x.defense().equals(defense) && x.method().toString().equals(method) && x.size().equals(size))
+                .findFirst().orElseThrow());
+        assertEquals(key.apply(Study.RANDOM, "fmp"), key.apply(Study.RANDOM, "fmp(score=margin;tie-break=random)"));
+        assertNotEquals(key.apply("fmp", "fmp"), key.apply("fmp", "fmp(score=margin;tie-break=random)"));
+        assertNotEquals(key.apply(Study.RANDOM, "fmp"), key.apply(Study.RANDOM, "fmp(prune-target=filter)"));
+        assertNotEquals(key.apply(Study.RANDOM, "fmp"), key.apply(Study.RANDOM, "fmp(epochs=3)"));
+        // the oracle is finished as the first pruning method: another first method, another oracle
+        Study other = new Study(StudySpec.with(s, Map.of("defenses", "fmp(epochs=3)"), ""), new ArtifactStore(Path.of("unused")));
+        Study.Cell oracle = study.cells().stream().filter(x -> x.defense().equals(StudySpec.TAC_ORACLE)).findFirst().orElseThrow();
+        assertNotEquals(study.cellKey(c, oracle), other.cellKey(c, oracle));
+    }
+
     private static Map<String, String> pairs(String... kv) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
