@@ -151,11 +151,16 @@ public final class StudyReport {
         return List.copyOf(out);
     }
 
-    // CA and ASR are rates: a t interval reaching past 0 or 1 (few seeds, large spread) is cut at the bounds.
+    // CA and ASR are rates: a t interval reaching past 0 or 1 (few seeds, large spread) is cut at the bounds,
+    // and a difference of two rates at -1 and 1.
     private static Stats.Summary rate(Stats.Summary s) {
+        return cut(s, 0, 1);
+    }
+
+    private static Stats.Summary cut(Stats.Summary s, double low, double high) {
         Stats.Interval ci = s.ci();
         if (Double.isNaN(ci.low())) return s;
-        return new Stats.Summary(s.n(), s.mean(), s.sd(), new Stats.Interval(Math.max(0, ci.low()), Math.min(1, ci.high())));
+        return new Stats.Summary(s.n(), s.mean(), s.sd(), new Stats.Interval(Math.max(low, ci.low()), Math.min(high, ci.high())));
     }
 
     /**
@@ -210,7 +215,7 @@ public final class StudyReport {
             asr[i] = a.get(seeds.get(i)).asr() - b.get(seeds.get(i)).asr();
             ca[i] = a.get(seeds.get(i)).ca() - b.get(seeds.get(i)).ca();
         }
-        Stats.Summary s = Stats.summary(asr, LEVEL);
+        Stats.Summary s = cut(Stats.summary(asr, LEVEL), -1, 1);
         double caMean = Stats.mean(ca);
         for (Stats.Test t : List.of(Stats.wilcoxon(asr), Stats.signFlip(asr, PERMUTATION_DRAWS, PERMUTATION_SEED)))
             out.add(new PairedRow(place.get(0), place.get(1), place.get(2), place.get(3), defense, baseline, s, caMean, t));
@@ -296,7 +301,7 @@ public final class StudyReport {
                 + "(n = number of seeds); a cell with n = 1 has no interval (empty fields). "
                 + "Paired comparisons are matched by seed on the same backdoored models: each defense vs its random control, "
                 + "each defense vs the TAC oracle (an analysis that uses the trigger, not a defense), and every other pair of "
-                + "defenses at the same size and stage; difference = defense − baseline, its mean and t interval. "
+                + "defenses at the same size and stage; difference = defense − baseline, its mean and t interval (cut at −100 and +100 pp). "
                 + "p-values are two-sided: the Wilcoxon signed-rank test (zero differences dropped, tied |d| given midranks; exact "
                 + "distribution up to %d non-zero differences, else the normal approximation with tie and continuity corrections) "
                 + "and the sign-flip permutation test on the mean difference (all 2^n sign assignments up to n = %d, else %,d "

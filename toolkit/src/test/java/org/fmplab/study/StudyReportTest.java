@@ -160,6 +160,27 @@ class StudyReportTest {
     }
 
     @Test
+    void intervalsOfRatesAndOfTheirDifferencesStopAtWhatARateCanBe() {
+        // Two seeds far apart (t with one degree of freedom: a factor 12.7): FMP's ASR 0.1 and 0.9, the
+        // control's 0.95 and 0.05; the raw intervals would reach past 0 and 1, and the difference's past ±1.
+        List<CellResult> cells = new ArrayList<>();
+        double[] fmp = {0.1, 0.9}, control = {0.95, 0.05};
+        for (int seed = 0; seed < 2; seed++) {
+            cells.add(cell("badnets", "fmp", "", "C/16", seed, 0, "pruned", 0.5, fmp[seed]));
+            cells.add(cell("badnets", "random", "fmp", "C/16", seed, 0, "pruned", 0.5, control[seed]));
+        }
+        StudyReport r = new StudyReport(cells, "");
+        for (StudyReport.SummaryRow row : r.summary()) {
+            assertEquals(0.0, row.asr().ci().low());
+            assertEquals(1.0, row.asr().ci().high());
+        }
+        StudyReport.PairedRow p = r.paired().get(0);
+        assertEquals(0.0, p.asrDiff().mean(), 1e-12);
+        assertEquals(-1.0, p.asrDiff().ci().low());
+        assertEquals(1.0, p.asrDiff().ci().high());
+    }
+
+    @Test
     void rejectsDuplicateCells() {
         List<CellResult> cells = new ArrayList<>(synthetic());
         cells.add(cells.get(0));
