@@ -4,6 +4,8 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -21,8 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * BatchNorm followed by ReLU on contiguous NCHW float arrays, in Java loops over the arrays' native memory,
- * channels split over the common fork-join pool (each channel's sums in one thread, in a fixed order:
- * deterministic). Per channel, training forward: one sweep for the mean and variance (sums of x − p for a
+ * channels split over as many threads as ND4J computes with ({@code OMP_NUM_THREADS}, which the study runner
+ * sets per task; each channel's sums in one thread, in a fixed order: deterministic). Per channel, training forward: one sweep for the mean and variance (sums of x − p for a
  * pivot p from the channel, so large offsets lose nothing), one for {@code y = max(0, a·x + b)};
  * backward: one sweep for Σg and Σg·(x − μ) with {@code g = dL/dy · [a·x + b > 0]} (the forward's mask
  * recomputed from the same float expression), one for
@@ -33,6 +35,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * parameters and reads back the batch statistics for its running averages.
  */
 final class FusedBatchNormKernel implements BatchNormalizationHelper {
+    private static final int THREADS = Math.max(1, Nd4j.getEnvironment().maxThreads());
+    private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS) : null;
+
     private INDArray mean;
     private INDArray var;
     // Of the last training forward, for the backward: per-channel a, b of the mask, μ and 1/σ.
@@ -59,7 +64,7 @@ final class FusedBatchNormKernel implements BatchNormalizationHelper {
                 a[ch] = (float) k;
                 s[ch] = (float) (b[ch] - m[ch] * k);
             }
-            IntStream.range(0, c).parallel().forEach(ch -> normalise(xs, ys, n, c, hw, ch, a[ch], s[ch]));
+            channels(c, ch -> normalise(xs, ys, n, c, hw, ch, a[ch], s[ch]));
             return out;
         }
         if (scale.length != c) {
@@ -75,7 +80,7 @@ final class FusedBatchNormKernel implements BatchNormalizationHelper {
         }
         float[] batchVar = new float[c];
         long count = (long) n * hw;
-        IntStream.range(0, c).parallel().forEach(ch -> {
+        channels(c, ch -> {
             float[] row = new float[hw];
             float p = xs.get(ch * hw);
             double s1 = 0, s2 = 0;
@@ -117,6 +122,15 @@ final class FusedBatchNormKernel implements BatchNormalizationHelper {
         return out;
     }
 
+    /** Runs {@code body} for channels 0 … c − 1, in parallel when ND4J uses several threads. */
+    private static void channels(int c, IntConsumer body) {
+        if (POOL == null || c == 1) {
+            for (int ch = 0; ch < c; ch++) body.accept(ch);
+        } else {
+            POOL.submit(() -> IntStream.range(0, c).parallel().forEach(body)).join();
+        }
+    }
+
     /** {@code y = max(0, a·x + b)} over channel {@code ch}. */
     private static void normalise(FloatBuffer xs, FloatBuffer ys, int n, int c, int hw, int ch, float a, float b) {
         float[] row = new float[hw];
@@ -155,7 +169,7 @@ final class FusedBatchNormKernel implements BatchNormalizationHelper {
         FloatBuffer xs = floats(in), es = floats(dy), ds = floats(dx);
         float[] dGamma = new float[c], dBeta = new float[c];
         long count = (long) n * hw;
-        IntStream.range(0, c).parallel().forEach(ch -> {
+        channels(c, ch -> {
             float[] xr = new float[hw], er = new float[hw];
             float a = scale[ch], b = shift[ch], m = mu[ch];
             double sg = 0, sgx = 0;
