@@ -47,7 +47,7 @@ public final class Models {
             return switch (value.toLowerCase(java.util.Locale.ROOT)) {
                 case "dl4j" -> DL4J;
                 case "unfused" -> UNFUSED;
-                case "fused", "own" -> FUSED;
+                case "fused" -> FUSED;
                 default -> throw new IllegalArgumentException(LAYERS_PROPERTY + ": '" + value + "' (valid: fused, unfused, dl4j)");
             };
         }
@@ -135,7 +135,7 @@ public final class Models {
      * PreActResNet-18 as in the paper: 3×3 stem conv (no BN), four stages of two pre-activation blocks
      * (widths w·1,2,4,8; strides 1,2,2,2), global average pool, linear. No conv biases. Block s{S}b{B}:
      * bn1-relu1 → [shortcut 1×1 strided conv on relu1 when the shape changes] → conv1 → bn2-relu2 → conv2
-     * → add.
+     * → add (fused: bn1 and bn2 output the ReLU, and there are no relu vertices; likewise in SmallCNN).
      */
     private static String preActResNet18(ComputationGraphConfiguration.GraphBuilder g, String input, int w, boolean pad, Layers layers) {
         g.addLayer("stem", conv(3, 1, w, false, pad, layers), input);
