@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fmplab.data.ImageDataset;
+import org.fmplab.model.FusedBatchNormRelu;
 import org.fmplab.progress.ProgressTracker;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,8 +24,9 @@ final class Activations {
 
     /**
      * The vertex whose output is conv {@code conv}'s channels "as a neuron": follow the unique child
-     * through a BatchNorm or a residual add to the first activation layer; without one, the last vertex
-     * of that chain (e.g. the residual add of a PreActResNet's last block).
+     * through a BatchNorm or a residual add to the first activation layer (or BatchNorm with its ReLU
+     * fused, {@link FusedBatchNormRelu}); without one, the last vertex of that chain (e.g. the residual add
+     * of a PreActResNet's last block).
      */
     static String channelOutput(ComputationGraph net, String conv) {
         ComputationGraphConfiguration conf = net.getConfiguration();
@@ -40,6 +42,7 @@ final class Activations {
             }
             if (v instanceof LayerVertex lv) {
                 var layer = lv.getLayerConf().getLayer();
+                if (FusedBatchNormRelu.appliesRelu(layer)) return c;
                 if (layer instanceof BatchNormalization) {
                     cur = c;
                     continue;
@@ -50,10 +53,11 @@ final class Activations {
         }
     }
 
-    /** True if {@link #channelOutput} of {@code conv} is an activation layer. */
+    /** True if {@link #channelOutput} of {@code conv} is an activation layer (or a BatchNorm with its ReLU fused). */
     static boolean reachesActivation(ComputationGraph net, String conv) {
         GraphVertex v = net.getConfiguration().getVertices().get(channelOutput(net, conv));
-        return v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof ActivationLayer;
+        return v instanceof LayerVertex lv && (lv.getLayerConf().getLayer() instanceof ActivationLayer
+                || FusedBatchNormRelu.appliesRelu(lv.getLayerConf().getLayer()));
     }
 
     /** Inference-mode outputs of {@code vertices} for a batch, in that order (detached copies). */

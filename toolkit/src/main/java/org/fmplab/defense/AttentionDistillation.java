@@ -115,12 +115,12 @@ final class AttentionDistillation {
 
     /**
      * The default distilled feature maps: the outputs of stages 2–4 on PreActResNet-18 (as BackdoorBench's
-     * NAD), relu2–relu4 on SmallCNN, otherwise the activation of the last three conv layers.
+     * NAD), otherwise the activation of the last three conv layers (on SmallCNN relu2–relu4, or bn2–bn4 with
+     * its ReLU fused).
      */
     static List<String> defaultLayers(ComputationGraph net) {
         var v = net.getConfiguration().getVertices();
         if (v.containsKey("s2b2_add") && v.containsKey("s3b2_add") && v.containsKey("s4b2_add")) return List.of("s2b2_add", "s3b2_add", "s4b2_add");
-        if (v.containsKey("relu2") && v.containsKey("relu3") && v.containsKey("relu4")) return List.of("relu2", "relu3", "relu4");
         var convs = org.fmplab.model.FeatureMapLayers.of(net);
         List<String> out = new ArrayList<>();
         for (int i = Math.max(0, convs.size() - 3); i < convs.size(); i++) out.add(Activations.channelOutput(net, convs.get(i).name()));

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.fmplab.model.FusedBatchNormRelu;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -97,8 +98,10 @@ final class InputGradient {
                 String name = v.getVertexName();
                 List<String> in = conf.getVertexInputs().get(name);
                 b.removeVertexKeepConnections(name);
+                // a BatchNorm with its ReLU fused keeps the ReLU
+                Activation act = FusedBatchNormRelu.appliesRelu(bn) ? Activation.RELU : Activation.IDENTITY;
                 b.addLayer(name, new ConvolutionLayer.Builder(1, 1).nIn(bn.getNOut()).nOut(bn.getNOut())
-                        .hasBias(true).convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build(),
+                        .hasBias(true).convolutionMode(ConvolutionMode.Same).activation(act).build(),
                         in.toArray(new String[0]));
                 bns.add(name);
             }

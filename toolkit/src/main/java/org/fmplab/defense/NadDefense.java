@@ -21,7 +21,7 @@ import org.fmplab.prune.FineTuning;
  * maps ({@link DistillationLoss}, {@link AttentionDistillation}). Stages "teacher" and "distilled".
  *
  * <p>Parameters: {@code betas} ("500,1000,1000", BackdoorBench), {@code p} (2), {@code layers}
- * (vertex names; default: stage outputs 2–4 on PreActResNet-18, relu2–4 on SmallCNN),
+ * (vertex names; default: stage outputs 2–4 on PreActResNet-18, the ReLU outputs of conv2–4 on SmallCNN),
  * {@code teacher-epochs} (10), {@code teacher-lr}, {@code teacher-batch}, and the student's
  * {@code epochs} (10; the release uses 20 — ours matches the other baselines' budget), {@code lr},
  * {@code batch} (the shared {@link FineTuning} recipe; {@link #PARAMS}).
@@ -62,7 +62,7 @@ public final class NadDefense implements Defense {
 
     /** NAD's parameters: distillation, then the shared recipe twice (the teacher's under "teacher-"). */
     public static final ParamSet PARAMS = ParamSet.of(NAME,
-            ParamSpec.names("layers", null, "distilled vertices (default: stage outputs 2-4, relu2-4 on SmallCNN)"),
+            ParamSpec.names("layers", null, "distilled vertices (default: stage outputs 2-4, the ReLU outputs of conv2-4 on SmallCNN)"),
             ParamSpec.reals("betas", Config.defaults().betas(), 0, 1e9, "attention-loss weight per distilled layer"),
             ParamSpec.real("p", 2, 1, 8, "attention-map exponent"))
             .plus(FineTuning.params("teacher-", Config.defaults().teacher(), false))

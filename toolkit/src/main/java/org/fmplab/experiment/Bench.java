@@ -20,10 +20,11 @@ final class Bench {
         String[] rest = Arrays.copyOfRange(argv, Math.min(1, argv.length), argv.length);
         switch (what) {
             case "train" -> {
-                Args a = new Args(rest, Set.of("vs-pytorch", "vs-dl4j-batchnorm", "vs-dl4j-layers"));
+                Args a = new Args(rest, Set.of("vs-pytorch", "vs-dl4j-batchnorm", "vs-unfused", "vs-dl4j-layers"));
                 boolean vsPytorch = a.flag("vs-pytorch");
                 List<TrainBench.Variant> baselines = new ArrayList<>();
                 if (a.flag("vs-dl4j-batchnorm")) baselines.add(TrainBench.Variant.DL4J_BATCHNORM);
+                if (a.flag("vs-unfused")) baselines.add(TrainBench.Variant.UNFUSED);
                 if (a.flag("vs-dl4j-layers")) baselines.add(TrainBench.Variant.DL4J_LAYERS);
                 int steps = a.getInt("steps", 8);
                 int rounds = a.getInt("rounds", 3);

@@ -45,8 +45,10 @@ public final class TrainBench {
         OURS("ours", s -> withBatchStats(Models.build(s))),
         /** Ours without {@link BatchStatsHelper}: DL4J's BatchNorm helper. */
         DL4J_BATCHNORM("DL4J's BatchNorm", Models::build),
-        /** Ours with DL4J's own convolution and ReLU layers ({@code Models.build(spec, false)}): the code before them. */
-        DL4J_LAYERS("DL4J's layers", s -> withBatchStats(Models.build(s, false)));
+        /** Ours with DL4J's BatchNorm and our ReLU layer instead of the fused BatchNorm+ReLU ({@link Models.Layers#UNFUSED}). */
+        UNFUSED("unfused BN+ReLU", s -> withBatchStats(Models.build(s, Models.Layers.UNFUSED))),
+        /** Ours with DL4J's own convolution, BatchNorm and ReLU layers ({@link Models.Layers#DL4J}): the code before issue 24. */
+        DL4J_LAYERS("DL4J's layers", s -> withBatchStats(Models.build(s, Models.Layers.DL4J)));
 
         final String label;
         final Function<ModelSpec, ComputationGraph> build;
@@ -72,8 +74,8 @@ public final class TrainBench {
     public static List<Row> run(PrintStream out, int batch, int steps, int rounds, boolean vsPytorch,
                                 List<Variant> baselines, List<String> only, Path outDir) {
         Backend.Status st = Backend.check();
-        out.printf(Locale.ROOT, "backend %s, oneDNN built: %s, layer helpers: %s, conv helper active: %s, own layers: %s%n",
-                st.backend(), st.oneDnnBuilt(), st.helpersEnabled(), st.convHelperActive(), Models.ownLayersByDefault());
+        out.printf(Locale.ROOT, "backend %s, oneDNN built: %s, layer helpers: %s, conv helper active: %s, layers: %s%n",
+                st.backend(), st.oneDnnBuilt(), st.helpersEnabled(), st.convHelperActive(), Models.defaultLayers());
         List<Row> rows = new ArrayList<>();
         List<String> csv = new ArrayList<>(List.of("net,width,input,ours_img_s,pytorch_img_s,ratio"));
         int[][] inputs = {{1, 28, 28}, {3, 32, 32}};

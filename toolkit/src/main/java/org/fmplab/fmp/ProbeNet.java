@@ -26,6 +26,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.fmplab.model.NormalizeVertex;
+import org.fmplab.model.FusedBatchNormRelu;
 import org.fmplab.model.KeptOutputConvolution;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,7 +41,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * applies (DL4J may store log10 of the std instead of the variance; both are read), and convolution
  * input gradients are transposed convolutions (no weight gradients, no recomputed forward).
  *
- * <p>Supported vertices: plain 2-D convolutions (identity activation, NCHW), BatchNormalization, the
+ * <p>Supported vertices: plain 2-D convolutions (identity activation, NCHW), BatchNormalization (with its
+ * ReLU when fused, {@link FusedBatchNormRelu}), the
  * input normalisation of imported models ({@link NormalizeVertex}),
  * activation layers, max/avg subsampling, elementwise add, and, above the last convolution only,
  * global pooling, dense and output layers. Other vertices fail with their name when evaluated.
@@ -91,7 +93,7 @@ final class ProbeNet {
         }
         if (v instanceof NormalizeVertex n) { // an imported model's fixed input normalisation
             var type = net.params().dataType();
-            return new ProbeNode.Affine(name, in, Nd4j.createFromArray(n.scale()).castTo(type), Nd4j.createFromArray(n.shift()).castTo(type));
+            return new ProbeNode.Affine(name, in, Nd4j.createFromArray(n.scale()).castTo(type), Nd4j.createFromArray(n.shift()).castTo(type), false);
         }
         if (!(v instanceof LayerVertex lv)) return new ProbeNode.Unsupported(name, in, v.getClass().getSimpleName());
         Layer layer = lv.getLayerConf().getLayer();
@@ -157,7 +159,7 @@ final class ProbeNet {
                 : runtime.getParam(BatchNormalizationParamInitializer.BETA).dup().reshape(-1);
         INDArray scale = gamma.div(Transforms.sqrt(var.add(bn.getEps()), false));
         INDArray shift = beta.sub(mean.mul(scale));
-        return new ProbeNode.Affine(name, in, scale, shift);
+        return new ProbeNode.Affine(name, in, scale, shift, FusedBatchNormRelu.appliesRelu(bn));
     }
 
     /** Index of the vertex called {@code name}. */

@@ -122,21 +122,29 @@ abstract class ProbeNode {
     static final class Affine extends ProbeNode {
         final INDArray scale;
         final INDArray shift;
+        /** ReLU after the affine (a BatchNorm with its ReLU fused). */
+        final boolean relu;
 
-        Affine(String name, int[] inputs, INDArray scale, INDArray shift) {
+        Affine(String name, int[] inputs, INDArray scale, INDArray shift, boolean relu) {
             super(name, inputs);
             this.scale = scale;
             this.shift = shift;
+            this.relu = relu;
         }
 
         @Override
         INDArray forward(INDArray[] in) {
-            return ProbeOps.affine(in[0], scale, shift);
+            INDArray z = ProbeOps.affine(in[0], scale, shift);
+            return relu ? Transforms.relu(z, false) : z;
         }
 
         @Override
         INDArray[] backward(INDArray eps, Inputs in) {
-            return new INDArray[] {ProbeOps.scale(eps, scale)};
+            if (!relu) return new INDArray[] {ProbeOps.scale(eps, scale)};
+            // The ReLU's mask from the pre-activation, recomputed from the input (as an Activation node reads its input).
+            INDArray z = ProbeOps.affine(in.get(0), scale, shift);
+            Nd4j.exec(new RectifiedLinearDerivative(z, eps, z, 0.0));
+            return new INDArray[] {ProbeOps.scale(z, scale)};
         }
     }
 

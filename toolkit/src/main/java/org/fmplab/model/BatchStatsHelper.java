@@ -71,6 +71,16 @@ public final class BatchStatsHelper implements BatchNormalizationHelper {
         return n;
     }
 
+    /** Puts {@code helper} into DL4J's BatchNorm {@code layer} (DL4J chooses its helper itself, with no hook). */
+    static void setHelper(BatchNormalization layer, BatchNormalizationHelper helper) {
+        if (HELPER_FIELD == null) throw new IllegalStateException("this DL4J version's BatchNormalization has no 'helper' field");
+        try {
+            HELPER_FIELD.set(layer, helper);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot set the helper of a DL4J BatchNormalization", e);
+        }
+    }
+
     private static Field helperField() {
         try {
             Field f = BatchNormalization.class.getDeclaredField("helper");

@@ -27,27 +27,51 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class Models {
     private Models() { }
 
-    /** System property: {@code dl4j} builds the nets from DL4J's own layers only (to compare speed). */
+    /**
+     * System property choosing the layers of the CPU nets: {@code fused} (the default), {@code unfused} or
+     * {@code dl4j} ({@link Layers}); to compare speed.
+     */
     public static final String LAYERS_PROPERTY = "fmplab.layers";
+
+    /** Which layer implementations a net is built from. */
+    public enum Layers {
+        /** DL4J's own layers: BatchNormalization, then an ActivationLayer with ReLU. */
+        DL4J,
+        /** {@link KeptOutputConvolution}, DL4J's BatchNormalization and {@link ReluLayer}. */
+        UNFUSED,
+        /** {@link KeptOutputConvolution} and {@link FusedBatchNormRelu} (no separate ReLU vertex after a BatchNorm). */
+        FUSED;
+
+        /** The value of {@link #LAYERS_PROPERTY}. */
+        static Layers parse(String value) {
+            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "dl4j" -> DL4J;
+                case "unfused" -> UNFUSED;
+                case "fused" -> FUSED;
+                default -> throw new IllegalArgumentException(LAYERS_PROPERTY + ": '" + value + "' (valid: fused, unfused, dl4j)");
+            };
+        }
+    }
 
     /**
      * Builds and initialises the network described by {@code spec}, with this project's faster layers
-     * ({@link KeptOutputConvolution}, {@link ReluLayer}) on the CPU backend unless {@code fmplab.layers=dl4j}; on CUDA the nets
-     * keep DL4J's own layers (cuDNN).
+     * ({@link KeptOutputConvolution}, {@link FusedBatchNormRelu}) on the CPU backend unless
+     * {@code fmplab.layers} says otherwise; on CUDA the nets keep DL4J's own layers (cuDNN).
      */
     public static ComputationGraph build(ModelSpec spec) {
-        return build(spec, null, false, ownLayersByDefault());
+        return build(spec, null, false, defaultLayers());
     }
 
-    /** Whether {@link #build(ModelSpec)} uses this project's layers here. */
-    public static boolean ownLayersByDefault() {
+    /** The layers {@link #build(ModelSpec)} uses here. */
+    public static Layers defaultLayers() {
         Backend.init();
-        return !"dl4j".equalsIgnoreCase(System.getProperty(LAYERS_PROPERTY, "own")) && Backend.cpu();
+        Layers asked = Layers.parse(System.getProperty(LAYERS_PROPERTY, "fused"));
+        return Backend.cpu() ? asked : Layers.DL4J;
     }
 
-    /** As {@link #build(ModelSpec)}, choosing the layers: {@code ownLayers} false gives DL4J's own. */
-    public static ComputationGraph build(ModelSpec spec, boolean ownLayers) {
-        return build(spec, null, false, ownLayers);
+    /** As {@link #build(ModelSpec)}, choosing the layers. */
+    public static ComputationGraph build(ModelSpec spec, Layers layers) {
+        return build(spec, null, false, layers);
     }
 
     /**
@@ -58,10 +82,10 @@ public final class Models {
      * "normalize" between "input" and the first convolution.
      */
     public static ComputationGraph buildPytorchLayout(ModelSpec spec, NormalizeVertex norm) {
-        return build(spec, norm, true, ownLayersByDefault());
+        return build(spec, norm, true, defaultLayers());
     }
 
-    private static ComputationGraph build(ModelSpec spec, NormalizeVertex norm, boolean torchPadding, boolean own) {
+    private static ComputationGraph build(ModelSpec spec, NormalizeVertex norm, boolean torchPadding, Layers layers) {
         Backend.init();
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
@@ -77,8 +101,8 @@ public final class Models {
             in = "normalize";
         }
         String last = switch (spec.architecture()) {
-            case ModelSpec.SMALL_CNN -> smallCnn(g, in, spec.width(), torchPadding, own);
-            case ModelSpec.PREACT_RESNET18 -> preActResNet18(g, in, spec.width(), torchPadding, own);
+            case ModelSpec.SMALL_CNN -> smallCnn(g, in, spec.width(), torchPadding, layers);
+            case ModelSpec.PREACT_RESNET18 -> preActResNet18(g, in, spec.width(), torchPadding, layers);
             default -> throw new IllegalArgumentException(spec.architecture());
         };
         g.addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
@@ -91,14 +115,12 @@ public final class Models {
     }
 
     /** conv-BN-ReLU ×2, max-pool, conv-BN-ReLU ×2, max-pool, fc128-ReLU; convs 3×3 of width w, w, 2w, 2w. */
-    private static String smallCnn(ComputationGraphConfiguration.GraphBuilder g, String x, int w, boolean pad, boolean own) {
+    private static String smallCnn(ComputationGraphConfiguration.GraphBuilder g, String x, int w, boolean pad, Layers layers) {
         int[] widths = {w, w, 2 * w, 2 * w};
         for (int i = 0; i < widths.length; i++) {
             String n = Integer.toString(i + 1);
-            g.addLayer("conv" + n, conv(3, 1, widths[i], true, pad, own), x);
-            g.addLayer("bn" + n, new BatchNormalization.Builder().build(), "conv" + n);
-            g.addLayer("relu" + n, relu(own), "bn" + n);
-            x = "relu" + n;
+            g.addLayer("conv" + n, conv(3, 1, widths[i], true, pad, layers), x);
+            x = bnRelu(g, "bn" + n, "relu" + n, "conv" + n, layers);
             if (i % 2 == 1) {
                 String p = "pool" + (i / 2 + 1);
                 g.addLayer(p, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), x);
@@ -113,10 +135,10 @@ public final class Models {
      * PreActResNet-18 as in the paper: 3×3 stem conv (no BN), four stages of two pre-activation blocks
      * (widths w·1,2,4,8; strides 1,2,2,2), global average pool, linear. No conv biases. Block s{S}b{B}:
      * bn1-relu1 → [shortcut 1×1 strided conv on relu1 when the shape changes] → conv1 → bn2-relu2 → conv2
-     * → add.
+     * → add (fused: bn1 and bn2 output the ReLU, and there are no relu vertices; likewise in SmallCNN).
      */
-    private static String preActResNet18(ComputationGraphConfiguration.GraphBuilder g, String input, int w, boolean pad, boolean own) {
-        g.addLayer("stem", conv(3, 1, w, false, pad, own), input);
+    private static String preActResNet18(ComputationGraphConfiguration.GraphBuilder g, String input, int w, boolean pad, Layers layers) {
+        g.addLayer("stem", conv(3, 1, w, false, pad, layers), input);
         String x = "stem";
         int in = w;
         int[] strides = {1, 2, 2, 2};
@@ -124,7 +146,7 @@ public final class Models {
             int out = w << s;
             for (int b = 0; b < 2; b++) {
                 int stride = b == 0 ? strides[s] : 1;
-                x = preActBlock(g, "s" + (s + 1) + "b" + (b + 1), x, in, out, stride, pad, own);
+                x = preActBlock(g, "s" + (s + 1) + "b" + (b + 1), x, in, out, stride, pad, layers);
                 in = out;
             }
         }
@@ -133,32 +155,40 @@ public final class Models {
     }
 
     private static String preActBlock(ComputationGraphConfiguration.GraphBuilder g, String p, String x, int in,
-                                      int out, int stride, boolean pad, boolean own) {
-        g.addLayer(p + "_bn1", new BatchNormalization.Builder().build(), x);
-        g.addLayer(p + "_relu1", relu(own), p + "_bn1");
+                                      int out, int stride, boolean pad, Layers layers) {
+        String act1 = bnRelu(g, p + "_bn1", p + "_relu1", x, layers);
         String shortcut = x;
         if (stride != 1 || in != out) {
-            g.addLayer(p + "_shortcut", conv(1, stride, out, false, pad, own), p + "_relu1");
+            g.addLayer(p + "_shortcut", conv(1, stride, out, false, pad, layers), act1);
             shortcut = p + "_shortcut";
         }
-        g.addLayer(p + "_conv1", conv(3, stride, out, false, pad, own), p + "_relu1");
-        g.addLayer(p + "_bn2", new BatchNormalization.Builder().build(), p + "_conv1");
-        g.addLayer(p + "_relu2", relu(own), p + "_bn2");
-        g.addLayer(p + "_conv2", conv(3, 1, out, false, pad, own), p + "_relu2");
+        g.addLayer(p + "_conv1", conv(3, stride, out, false, pad, layers), act1);
+        String act2 = bnRelu(g, p + "_bn2", p + "_relu2", p + "_conv1", layers);
+        g.addLayer(p + "_conv2", conv(3, 1, out, false, pad, layers), act2);
         g.addVertex(p + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), p + "_conv2", shortcut);
         return p + "_add";
     }
 
-    /** {@code pad}: explicit k/2 padding (with the Truncate mode of the PyTorch layout); else SAME mode. {@code own}: our conv layer. */
-    private static ConvolutionLayer conv(int k, int stride, int nOut, boolean bias, boolean pad, boolean own) {
+    /** {@code pad}: explicit k/2 padding (with the Truncate mode of the PyTorch layout); else SAME mode. */
+    private static ConvolutionLayer conv(int k, int stride, int nOut, boolean bias, boolean pad, Layers layers) {
         ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(k, k).stride(stride, stride).nOut(nOut).hasBias(bias)
                 .activation(Activation.IDENTITY);
         if (pad) b.padding(k / 2, k / 2);
-        return own ? new KeptOutputConvolution(b) : b.build();
+        return layers == Layers.DL4J ? b.build() : new KeptOutputConvolution(b);
     }
 
-    // BatchNormalization.Builder().activation(...) is silently ignored by DL4J: ReLU is its own layer.
-    private static ActivationLayer relu(boolean own) {
-        return own ? new ReluLayer() : new ActivationLayer.Builder().activation(Activation.RELU).build();
+    /**
+     * BatchNorm {@code bn} on {@code x} followed by ReLU; returns the vertex holding the activation: {@code bn}
+     * itself when fused, else a ReLU vertex {@code relu} (DL4J silently ignores
+     * {@code BatchNormalization.Builder().activation(...)}, so ReLU is a layer of its own there).
+     */
+    private static String bnRelu(ComputationGraphConfiguration.GraphBuilder g, String bn, String relu, String x, Layers layers) {
+        if (layers == Layers.FUSED) {
+            g.addLayer(bn, new FusedBatchNormRelu(new BatchNormalization.Builder()), x);
+            return bn;
+        }
+        g.addLayer(bn, new BatchNormalization.Builder().build(), x);
+        g.addLayer(relu, layers == Layers.UNFUSED ? new ReluLayer() : new ActivationLayer.Builder().activation(Activation.RELU).build(), bn);
+        return relu;
     }
 }

@@ -15,13 +15,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 class DistillationLossTest {
-    private static final List<String> LAYERS = List.of("relu2", "relu3", "relu4");
+    /** SmallCNN's ReLU outputs of conv2–4: BatchNorm vertices with their ReLU fused (the CPU nets). */
+    private static final List<String> LAYERS = List.of("bn2", "bn3", "bn4");
 
     @Test
     void attentionLossIsZeroForIdenticalNetworks() {
         ComputationGraph teacher = TestModels.smallCnn(4, 1, 12, 3);
         TestModels.randomiseBatchNorms(teacher, 4);
         ComputationGraph student = teacher.clone();
+        assertEquals(LAYERS, AttentionDistillation.defaultLayers(teacher), "NAD's default maps on SmallCNN");
         INDArray x = Nd4j.rand(DataType.FLOAT, 6, 1, 12, 12);
         INDArray[] fs = Activations.forward(student, x, LAYERS);
         INDArray[] ft = Activations.forward(teacher, x, LAYERS);

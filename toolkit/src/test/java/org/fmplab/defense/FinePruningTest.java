@@ -29,7 +29,7 @@ class FinePruningTest {
         FinePruningDefense.Search s = fp.search(f.model(), rank, heldOut, null);
 
         assertEquals("conv4", s.layer());
-        assertEquals("relu4", s.activation());
+        assertEquals("bn4", s.activation(), "the BatchNorm with its ReLU fused");
         int[] sortedByActivation = java.util.stream.IntStream.range(0, s.meanActivation().length).boxed()
                 .sorted((a, b) -> Double.compare(s.meanActivation()[a], s.meanActivation()[b])).mapToInt(Integer::intValue).toArray();
         assertArrayEquals(sortedByActivation, s.order(), "pruning order = increasing mean activation");

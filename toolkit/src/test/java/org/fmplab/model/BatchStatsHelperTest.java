@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class BatchStatsHelperTest {
     private static ComputationGraph resnet() {
-        return Models.build(new ModelSpec(ModelSpec.PREACT_RESNET18, 4, 3, 16, 16, 10, 7));
+        // Unfused: the fused layer brings its own kernel and takes no helper.
+        return Models.build(new ModelSpec(ModelSpec.PREACT_RESNET18, 4, 3, 16, 16, 10, 7), Models.Layers.UNFUSED);
     }
 
     private static DataSet batch(int seed) {

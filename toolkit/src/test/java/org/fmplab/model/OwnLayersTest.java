@@ -39,8 +39,8 @@ class OwnLayersTest {
 
     @Test
     void cpuNetsUseThemAndTrainLikeDl4jsLayers() {
-        ComputationGraph ours = Models.build(SPEC, true);
-        ComputationGraph dl4j = Models.build(SPEC, false);
+        ComputationGraph ours = Models.build(SPEC, Models.Layers.UNFUSED);
+        ComputationGraph dl4j = Models.build(SPEC, Models.Layers.DL4J);
         assertEquals(ours.params(), dl4j.params(), "same seed, same initial parameters");
         assertEquals(FeatureMapLayers.of(dl4j), FeatureMapLayers.of(ours), "pruning sees the same convolutions");
         assertEquals(convs(ours).size(), FeatureMapLayers.of(ours).size());
@@ -59,7 +59,7 @@ class OwnLayersTest {
 
     @Test
     void backpropUsesOnlyTheLatestTrainingForward() {
-        ComputationGraph ours = Models.build(SPEC, true), dl4j = Models.build(SPEC, false);
+        ComputationGraph ours = Models.build(SPEC, Models.Layers.UNFUSED), dl4j = Models.build(SPEC, Models.Layers.DL4J);
         ours.initGradientsView();
         dl4j.initGradientsView();
         Layer conv = ours.getLayer("s2b1_conv1"), ref = dl4j.getLayer("s2b1_conv1");
@@ -89,7 +89,7 @@ class OwnLayersTest {
 
     @Test
     void reluMatchesDl4jsActivationLayerAndKeepsItsInput() {
-        ComputationGraph ours = Models.build(SPEC, true), dl4j = Models.build(SPEC, false);
+        ComputationGraph ours = Models.build(SPEC, Models.Layers.UNFUSED), dl4j = Models.build(SPEC, Models.Layers.DL4J);
         Layer relu = ours.getLayer("s1b1_relu1"), ref = dl4j.getLayer("s1b1_relu1");
         assertTrue(relu instanceof ReluLayer.Impl);
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
@@ -104,7 +104,7 @@ class OwnLayersTest {
 
     @Test
     void roundTripsThroughTheModelFormat(@TempDir Path dir) throws Exception {
-        ComputationGraph net = Models.build(SPEC, true);
+        ComputationGraph net = Models.build(SPEC, Models.Layers.UNFUSED);
         net.fit(batch(6, 1));
         ModelIO.save(net, dir, java.util.Map.of());
         assertTrue(Files.readString(dir.resolve("config.json")).contains(KeptOutputConvolution.class.getName()));
