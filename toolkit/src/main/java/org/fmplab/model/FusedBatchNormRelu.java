@@ -68,13 +68,7 @@ public class FusedBatchNormRelu extends BatchNormalization {
                              INDArray paramsView, boolean initializeParams, DataType dataType) {
         // As BatchNormalization.instantiate, with our implementation.
         LayerValidation.assertNOutSet("BatchNormalization", getLayerName(), index, getNOut());
-        Impl ret = new Impl(conf, dataType);
-        ret.setListeners(listeners);
-        ret.setIndex(index);
-        ret.setParamsViewArray(paramsView);
-        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new Impl(conf, dataType), conf, listeners, index, paramsView, initializer(), initializeParams);
     }
 
     /**

@@ -39,13 +39,7 @@ public class ReluLayer extends ActivationLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
                              INDArray paramsView, boolean initializeParams, DataType dataType) {
         // As ActivationLayer.instantiate, with our implementation.
-        Impl ret = new Impl(conf, dataType);
-        ret.setListeners(listeners);
-        ret.setIndex(index);
-        ret.setParamsViewArray(paramsView);
-        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new Impl(conf, dataType), conf, listeners, index, paramsView, initializer(), initializeParams);
     }
 
     /** The layer implementation. */
