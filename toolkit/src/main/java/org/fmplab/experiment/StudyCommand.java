@@ -121,7 +121,7 @@ public final class StudyCommand {
         if (missing.isEmpty()) return new Executor.Result(List.of(), true);
         TaskCommand command = TaskCommand.sameJvm(Main.class.getName(), List.of("study", "--spec", specFile.toString(),
                 "--out", dir.toAbsolutePath().toString(), "--store", storeDir.toAbsolutePath().toString(), "--task", TaskCommand.TASK));
-        return executor.run(missing, command);
+        return executor.run(missing, command, new Executor.Cells(study::doneCells, study.cellCount()));
     }
 
     /** The study's outputs: the spec it ran (study.json), its description (description.txt) and the tables and plots of {@link StudyReport}. */

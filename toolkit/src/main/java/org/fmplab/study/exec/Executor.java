@@ -15,7 +15,18 @@ public interface Executor {
      * Runs {@code tasks} with {@code command} (its {@link TaskCommand#TASK} argument replaced by each index)
      * and returns once every task has ended. A failing task never stops the others.
      */
-    Result run(List<Task> tasks, TaskCommand command);
+    default Result run(List<Task> tasks, TaskCommand command) {
+        return run(tasks, command, Cells.NONE);
+    }
+
+    /** As {@link #run(List, TaskCommand)}, with the study's cells shown on the progress line (done, total, ETA). */
+    Result run(List<Task> tasks, TaskCommand command, Cells cells);
+
+    /** The study's cells for the progress line: how many are done now (read from the store), of how many. */
+    record Cells(java.util.function.IntSupplier done, int total) {
+        /** No cell count: the line shows tasks only. */
+        public static final Cells NONE = new Cells(() -> 0, 0);
+    }
 
     /** One task of the study: its index (the {@code --task} argument) and a label for reports. */
     record Task(int index, String label) {

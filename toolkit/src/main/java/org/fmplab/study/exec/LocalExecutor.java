@@ -81,13 +81,13 @@ public final class LocalExecutor implements Executor {
     }
 
     @Override
-    public Result run(List<Task> tasks, TaskCommand command) {
+    public Result run(List<Task> tasks, TaskCommand command, Cells cells) {
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create log folder " + logDir + ": " + e.getMessage(), e);
         }
-        ProgressLine progress = new ProgressLine(out, terminal, "study (local, " + jobs + " jobs)");
+        ProgressLine progress = new ProgressLine(out, terminal, "study (local, " + jobs + " jobs)", cells);
         AtomicInteger running = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
@@ -99,8 +99,16 @@ public final class LocalExecutor implements Executor {
         }));
         Runtime.getRuntime().addShutdownHook(stopChildren);
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
+        // Cells finish inside the tasks: redraw the line (cells, ETA) between task events too.
+        java.util.concurrent.ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "study-progress");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             progress.update(tasks.size(), 0, 0, 0);
+            ticker.scheduleAtFixedRate(() -> progress.update(tasks.size(), done.get(), running.get(), failed.get()),
+                    5, 5, java.util.concurrent.TimeUnit.SECONDS);
             List<Future<Outcome>> futures = new ArrayList<>();
             for (Task t : tasks) {
                 futures.add(pool.submit(() -> {
@@ -123,6 +131,7 @@ public final class LocalExecutor implements Executor {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("a task could not be started: " + e.getCause().getMessage(), e.getCause());
         } finally {
+            ticker.shutdownNow();
             pool.shutdownNow();
             Runtime.getRuntime().removeShutdownHook(stopChildren);
         }

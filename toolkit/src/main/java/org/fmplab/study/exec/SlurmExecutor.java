@@ -89,7 +89,7 @@ public final class SlurmExecutor implements Executor {
     }
 
     @Override
-    public Result run(List<Task> tasks, TaskCommand command) {
+    public Result run(List<Task> tasks, TaskCommand command, Cells cells) {
         String script = script(tasks, command);
         if (dryRun) {
             out.print(script);
@@ -106,7 +106,7 @@ public final class SlurmExecutor implements Executor {
         String jobId = submit(file);
         out.println("submitted job array " + jobId + " (" + tasks.size() + " tasks, script " + file + "); "
                 + "stop it with: scancel " + jobId + "; after an interruption rerun the study to resume");
-        follow(jobId, tasks);
+        follow(jobId, tasks, cells);
         return new Result(outcomes(jobId, tasks), true);
     }
 
@@ -121,8 +121,8 @@ public final class SlurmExecutor implements Executor {
     }
 
     // Polls squeue until no task of the array is queued or running, drawing the progress line.
-    private void follow(String jobId, List<Task> tasks) {
-        ProgressLine progress = new ProgressLine(out, terminal, "study (slurm job " + jobId + ")");
+    private void follow(String jobId, List<Task> tasks, Cells cells) {
+        ProgressLine progress = new ProgressLine(out, terminal, "study (slurm job " + jobId + ")", cells);
         int errors = 0;
         while (true) {
             Cmd q = cmd(List.of("squeue", "-h", "-r", "-j", jobId, "-o", "%i|%T"));
