@@ -94,6 +94,24 @@ class StudySpecTest {
         assertNotEquals(study.cellKey(c, oracle), other.cellKey(c, oracle));
     }
 
+    @Test
+    void everyCommittedSpecReadsOnTheDefaultAndTheSettledOnesShareTheirModels() throws Exception {
+        List<Path> specs;
+        try (var files = Files.list(Path.of("..", "docs", "studies"))) {
+            specs = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+        assertTrue(specs.size() >= 3, specs.toString());
+        for (Path f : specs) {
+            Study study = new Study(StudySpec.read(f, StudyCommand.defaults()), new ArtifactStore(Path.of("unused")));
+            assertTrue(study.cellCount() > 0, f.toString());
+            // all on the default's backdoored models: a BadNets task of any of them trains the model the others reuse
+            Study.Task t = study.tasks().get(0);
+            assertEquals(RunConfig.defaults().effectiveWidth(), study.config(t).effectiveWidth(), f.toString());
+            assertEquals(ModelCache.name(RunConfig.defaults().withAttack(t.attack().name(), t.attack().params()).withSeed(t.seed())),
+                    ModelCache.name(study.config(t)), f.toString());
+        }
+    }
+
     private static Map<String, String> pairs(String... kv) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
