@@ -40,7 +40,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code new KeptOutputConvolution(new ConvolutionLayer.Builder(...))}.
  *
  * <p>With {@code -Dfmplab.conv-backward=forward} (read when a layer is instantiated) the backward pass of a
- * stride-1, dilation-1 convolution with the identity activation on NCHW float input runs as two forward
+ * stride-1, dilation-1 convolution with the identity activation on NCHW float maps larger than 28×28 runs as two forward
  * convolutions instead of libnd4j's {@code conv2d_bp}, for which oneDNN picks Winograd on 32×32 maps
  * (51–82 ms instead of 2.5 ms for 16 → 16 channels, docs/benchmarks.md run 5): the input gradient is the
  * convolution of dL/dy with the flipped, transposed kernel, the weight gradient the convolution of the input
@@ -50,6 +50,14 @@ public class KeptOutputConvolution extends ConvolutionLayer {
 
     /** System property choosing the backward pass: {@code dl4j} (the default) or {@code forward}. */
     public static final String CONV_BACKWARD_PROPERTY = "fmplab.conv-backward";
+
+    /**
+     * Input maps up to this many pixels (28×28) keep {@code conv2d_bp} even with {@code forward}: oneDNN's
+     * Winograd backward is fast there (2.5 ms for 16 → 16 channels at 28×28, 51–82 ms at 30×30 and 32×32,
+     * docs/benchmarks.md run 5), and on smaller maps the two forward convolutions and transposing copies
+     * cost as much as or more than {@code conv2d_bp} (run 6).
+     */
+    static final long MAX_CONV2D_BP_AREA = 28 * 28;
 
     /** The value of {@link #CONV_BACKWARD_PROPERTY}: true for {@code forward}. */
     static boolean forwardBackwardAsked() {
@@ -155,7 +163,10 @@ public class KeptOutputConvolution extends ConvolutionLayer {
             return super.preOutput4d(training, forBackprop, workspaceMgr);
         }
 
-        /** Stride 1, dilation 1, identity, NCHW float, no dropout or weight noise, padding a forward conv can undo. */
+        /**
+         * Stride 1, dilation 1, identity, NCHW float, no dropout or weight noise, padding a forward conv can
+         * undo, maps larger than {@link #MAX_CONV2D_BP_AREA}.
+         */
         boolean forwardBackwardApplies() {
             org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
             int[] k = c.getKernelSize();
@@ -167,7 +178,8 @@ public class KeptOutputConvolution extends ConvolutionLayer {
                     && c.getDilation()[0] == 1 && c.getDilation()[1] == 1
                     && c.getActivationFn() instanceof ActivationIdentity && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
                     && c.getIDropout() == null && c.getWeightNoise() == null
-                    && input != null && input.rank() == 4 && input.dataType() == DataType.FLOAT;
+                    && input != null && input.rank() == 4 && input.dataType() == DataType.FLOAT
+                    && input.size(2) * input.size(3) > MAX_CONV2D_BP_AREA;
         }
 
         @Override
