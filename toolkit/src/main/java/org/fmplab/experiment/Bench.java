@@ -20,12 +20,13 @@ final class Bench {
         String[] rest = Arrays.copyOfRange(argv, Math.min(1, argv.length), argv.length);
         switch (what) {
             case "train" -> {
-                Args a = new Args(rest, Set.of("vs-pytorch", "vs-dl4j-batchnorm", "vs-unfused", "vs-dl4j-layers"));
+                Args a = new Args(rest, Set.of("vs-pytorch", "vs-dl4j-batchnorm", "vs-unfused", "vs-dl4j-layers", "vs-dl4j-conv-backward"));
                 boolean vsPytorch = a.flag("vs-pytorch");
                 List<TrainBench.Variant> baselines = new ArrayList<>();
                 if (a.flag("vs-dl4j-batchnorm")) baselines.add(TrainBench.Variant.DL4J_BATCHNORM);
                 if (a.flag("vs-unfused")) baselines.add(TrainBench.Variant.UNFUSED);
                 if (a.flag("vs-dl4j-layers")) baselines.add(TrainBench.Variant.DL4J_LAYERS);
+                if (a.flag("vs-dl4j-conv-backward")) baselines.add(TrainBench.Variant.DL4J_CONV_BACKWARD);
                 int steps = a.getInt("steps", 8);
                 int rounds = a.getInt("rounds", 3);
                 if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);

@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fmplab.model.Backend;
 import org.fmplab.model.BatchStatsHelper;
 import org.fmplab.model.ModelSpec;
+import org.fmplab.model.KeptOutputConvolution;
 import org.fmplab.model.Models;
 import org.fmplab.model.SeededInit;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -48,7 +49,13 @@ public final class TrainBench {
         /** Ours with DL4J's BatchNorm and our ReLU layer instead of the fused BatchNorm+ReLU ({@link Models.Layers#UNFUSED}). */
         UNFUSED("unfused BN+ReLU", s -> withBatchStats(Models.build(s, Models.Layers.UNFUSED))),
         /** Ours with DL4J's own convolution, BatchNorm and ReLU layers ({@link Models.Layers#DL4J}): the code before issue 24. */
-        DL4J_LAYERS("DL4J's layers", s -> withBatchStats(Models.build(s, Models.Layers.DL4J)));
+        DL4J_LAYERS("DL4J's layers", s -> withBatchStats(Models.build(s, Models.Layers.DL4J))),
+        /** Ours with DL4J's convolution backward ({@code conv2d_bp}) whatever {@code fmplab.conv-backward} says. */
+        DL4J_CONV_BACKWARD("DL4J's conv backward", s -> {
+            ComputationGraph net = withBatchStats(Models.build(s));
+            KeptOutputConvolution.setForwardBackward(net, false);
+            return net;
+        });
 
         final String label;
         final Function<ModelSpec, ComputationGraph> build;

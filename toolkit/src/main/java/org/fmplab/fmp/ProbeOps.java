@@ -1,5 +1,6 @@
 package org.fmplab.fmp;
 
+import org.fmplab.model.KeptOutputConvolution;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
@@ -78,16 +79,7 @@ final class ProbeOps {
 
     /** Kernel [out, in, kH, kW] → [in, out, kH, kW] rotated by 180° in space (a contiguous copy). */
     static INDArray flipTranspose(INDArray w) {
-        int o = (int) w.size(0), in = (int) w.size(1), kh = (int) w.size(2), kw = (int) w.size(3);
-        INDArray src = w.dup('c');
-        INDArray out = Nd4j.create(w.dataType(), new long[] {in, o, kh, kw}, 'c');
-        for (int y = 0; y < kh; y++) {
-            for (int x = 0; x < kw; x++) {
-                out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(kh - 1 - y), NDArrayIndex.point(kw - 1 - x))
-                        .assign(src.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(y), NDArrayIndex.point(x)).transpose());
-            }
-        }
-        return out;
+        return KeptOutputConvolution.flipTranspose(w);
     }
 
     private static INDArrayIndex[] spatial(long h0, long h1, long w0, long w1) {
