@@ -48,7 +48,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public class KeptOutputConvolution extends ConvolutionLayer {
 
-    /** System property choosing the backward pass: {@code dl4j} (the default) or {@code forward}. */
+    /** System property choosing the backward pass: {@code forward} (the default) or {@code dl4j}. */
     public static final String CONV_BACKWARD_PROPERTY = "fmplab.conv-backward";
 
     /**
@@ -61,7 +61,7 @@ public class KeptOutputConvolution extends ConvolutionLayer {
 
     /** The value of {@link #CONV_BACKWARD_PROPERTY}: true for {@code forward}. */
     static boolean forwardBackwardAsked() {
-        String v = System.getProperty(CONV_BACKWARD_PROPERTY, "dl4j");
+        String v = System.getProperty(CONV_BACKWARD_PROPERTY, "forward");
         return switch (v.toLowerCase(java.util.Locale.ROOT)) {
             case "forward" -> true;
             case "dl4j" -> false;
@@ -110,15 +110,7 @@ public class KeptOutputConvolution extends ConvolutionLayer {
                              INDArray paramsView, boolean initializeParams, DataType dataType) {
         // As ConvolutionLayer.instantiate, with our implementation.
         LayerValidation.assertNInNOutSet("ConvolutionLayer", getLayerName(), index, getNIn(), getNOut());
-        Impl ret = new Impl(conf, dataType);
-        ret.setListeners(listeners);
-        ret.setIndex(index);
-        ret.setParamsViewArray(paramsView);
-        ParamInitializer init = initializer();
-        Map<String, INDArray> params = init.init(conf, paramsView, initializeParams);
-        ret.setParamTable(params);
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new Impl(conf, dataType), conf, listeners, index, paramsView, initializer(), initializeParams);
     }
 
     /** The layer implementation: DL4J's, keeping its training output for its backward pass. */

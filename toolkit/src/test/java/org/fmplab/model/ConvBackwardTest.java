@@ -108,7 +108,9 @@ class ConvBackwardTest {
         String old = System.getProperty(KeptOutputConvolution.CONV_BACKWARD_PROPERTY);
         try {
             System.clearProperty(KeptOutputConvolution.CONV_BACKWARD_PROPERTY);
-            assertFalse(KeptOutputConvolution.forwardBackwardAsked(), "default dl4j");
+            assertTrue(KeptOutputConvolution.forwardBackwardAsked(), "default forward");
+            System.setProperty(KeptOutputConvolution.CONV_BACKWARD_PROPERTY, "DL4J");
+            assertFalse(KeptOutputConvolution.forwardBackwardAsked());
             System.setProperty(KeptOutputConvolution.CONV_BACKWARD_PROPERTY, "Forward");
             assertTrue(KeptOutputConvolution.forwardBackwardAsked());
             System.setProperty(KeptOutputConvolution.CONV_BACKWARD_PROPERTY, "fast");
