@@ -39,12 +39,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * reads convolutions accepts it through {@link #isPlainConvolution}. Built with
  * {@code new KeptOutputConvolution(new ConvolutionLayer.Builder(...))}.
  *
- * <p>With {@code -Dfmplab.conv-backward=forward} (read when a layer is instantiated) the backward pass of a
+ * <p>By default ({@code -Dfmplab.conv-backward=forward}, read when a layer is instantiated) the backward pass of a
  * stride-1, dilation-1 convolution with the identity activation on NCHW float maps larger than 28×28 runs as
  * two forward convolutions instead of libnd4j's {@code conv2d_bp}, for which oneDNN picks Winograd on 32×32 maps
  * (51–82 ms instead of 2.5 ms for 16 → 16 channels, docs/benchmarks.md run 5): the input gradient is the
  * convolution of dL/dy with the flipped, transposed kernel, the weight gradient the convolution of the input
- * with dL/dy with batch and channels swapped. Other convolutions, and the default {@code dl4j}, keep DL4J's.
+ * with dL/dy with batch and channels swapped. Other convolutions, and {@code -Dfmplab.conv-backward=dl4j}, keep
+ * DL4J's.
  */
 public class KeptOutputConvolution extends ConvolutionLayer {
 
