@@ -13,7 +13,7 @@ import org.fmplab.metrics.Scores;
 import org.fmplab.model.ModelIO;
 
 /**
- * {@code ./fmplab tutorial-models}: (re)makes the backdoored models the toolkit ships for the tutorials
+ * {@code ./fmplab tutorial-models}: (re)makes the backdoored model the toolkit ships for the quick tutorials
  * (the repository's {@code models/}, packed into the jar), so that notebooks 03-05 start at once on Binder.
  */
 final class TutorialModels {
@@ -30,22 +30,25 @@ final class TutorialModels {
         Path dir = Path.of(a.get("out", "models"));
         a.rejectUnknown();
         StringBuilder md = new StringBuilder("""
-                # The tutorials' backdoored models
+                # The quick tutorials' backdoored model
 
                 Written by `OMP_NUM_THREADS=2 ./fmplab tutorial-models` (class `org.fmplab.experiment.TutorialModels`);
                 do not edit by hand. Each folder is a model in the toolkit's safe format (`config.json`, `params.npy`,
                 `manifest.json` with the SHA-256 of both, checked on every load) named as the model cache names it, so a
-                changed setting or training recipe gives a new name and the tests fail until the models are remade.
-                The toolkit jar carries them; `Tutorial.backdoored` copies one into the model cache when the cache has
-                none, so notebooks 03-05 skip training (02 always trains: it is the training tutorial).
+                changed setting or training recipe gives a new name and the tests fail until the model is remade.
+                The toolkit jar carries it; `Tutorial.backdoored` copies it into the model cache when the cache has
+                none, so quick notebooks 03-05 skip training (02 always trains: it is the training tutorial). The
+                full-size model (2.8 MB) is not shipped: the first full-size notebook trains and caches it.
 
                 | mode | model | folder | CA | ASR | threads | params.npy SHA-256 |
                 |---|---|---|---:|---:|---:|---|
                 """);
         try {
             Files.createDirectories(dir);
-            for (boolean quick : List.of(true, false)) {
-                Tutorial t = Tutorial.of(Map.of("FMPLAB_QUICK", quick ? "1" : "0"));
+            // Quick mode only: Binder runs it, and its model is 0.2 MB; the full-size one (2.8 MB) is trained
+            // once by notebook 02 or 03 and cached.
+            {
+                Tutorial t = Tutorial.of(Map.of("FMPLAB_QUICK", "1"));
                 RunConfig c = t.config();
                 Path store = Files.createTempDirectory("fmplab-tutorial-models");
                 Pipeline.Data data = new Pipeline(c, null).prepareData();
@@ -58,9 +61,9 @@ final class TutorialModels {
                 }
                 String sha = ModelIO.sha256(Files.readAllBytes(to.resolve(ModelIO.PARAMS)));
                 md.append(String.format(Locale.ROOT, "| %s | %s width %d, %d images, %d epochs | `%s` | %.2f%% | %.2f%% | %d | `%s` |%n",
-                        quick ? "quick" : "full size", c.architecture(), c.effectiveWidth(), t.limit(), t.epochs(),
+                        "quick", c.architecture(), c.effectiveWidth(), t.limit(), t.epochs(),
                         to.getFileName(), 100 * s.ca(), 100 * s.asr(), ModelCache.computeThreads(), sha));
-                out.printf(Locale.ROOT, "%s: CA %.4f ASR %.4f -> %s%n", quick ? "quick" : "full size", s.ca(), s.asr(), to);
+                out.printf(Locale.ROOT, "quick: CA %.4f ASR %.4f -> %s%n", s.ca(), s.asr(), to);
                 try (var files = Files.walk(store)) {
                     for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
                 }

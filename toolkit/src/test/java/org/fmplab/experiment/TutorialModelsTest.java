@@ -21,17 +21,16 @@ class TutorialModelsTest {
     private static final Tutorial FULL = Tutorial.of(Map.of());
 
     @Test
-    void bothTutorialModelsShipUnderTheirCurrentCacheNameWithTheirChecksumInTheReadme() throws Exception {
+    void theQuickTutorialModelShipsUnderItsCurrentCacheNameWithItsChecksumInTheReadme() throws Exception {
         // Fails when a setting or recipe changes the cache key and nobody ran ./fmplab tutorial-models.
         String readme = Files.readString(MODELS.resolve("README.md"));
-        for (Tutorial t : new Tutorial[] {QUICK, FULL}) {
-            String name = ModelCache.name(t.config());
-            assertTrue(ModelCache.ships(t.config()), name + " is not in the jar: run ./fmplab tutorial-models");
-            JsonNode manifest = new ObjectMapper().readTree(MODELS.resolve(name).resolve("manifest.json").toFile());
-            String sha = manifest.get("sha256").get("params.npy").asText();
-            assertTrue(readme.contains("`" + sha + "`"), "models/README.md lacks " + name + "'s checksum " + sha);
-        }
+        String name = ModelCache.name(QUICK.config());
+        assertTrue(ModelCache.ships(QUICK.config()), name + " is not in the jar: run ./fmplab tutorial-models");
+        JsonNode manifest = new ObjectMapper().readTree(MODELS.resolve(name).resolve("manifest.json").toFile());
+        String sha = manifest.get("sha256").get("params.npy").asText();
+        assertTrue(readme.contains("`" + sha + "`"), "models/README.md lacks " + name + "'s checksum " + sha);
         assertFalse(ModelCache.ships(QUICK.config().withSeed(1)), "only seed 0 ships");
+        assertFalse(ModelCache.ships(FULL.config()), "the full-size model (2.8 MB) is trained, not shipped");
     }
 
     @Test
@@ -44,14 +43,5 @@ class TutorialModelsTest {
         assertFalse(trained[0], "no training for a shipped model");
         assertTrue(b.scores().asr() >= 0.8 && b.scores().ca() >= 0.5, b.toString());  // quick mode's documented range
         assertEquals("cached", QUICK.backdoored(cache, l).source());
-    }
-
-    @Test
-    void theFullSizeModelIsTheDefaultsBackdooredModel(@TempDir Path tmp) {
-        ModelCache cache = new ModelCache(tmp);
-        RunConfig c = FULL.config().withSizes(FULL.limit(), 2000);  // the test-set size is not part of the key
-        assertTrue(cache.installShipped(c));
-        Scores s = new Pipeline(c, null).prepareData().evaluator().evaluate(cache.get(c).orElseThrow().model());
-        assertTrue(s.ca() >= 0.8 && s.asr() >= 0.95, "CA " + s.ca() + " ASR " + s.asr());
     }
 }
