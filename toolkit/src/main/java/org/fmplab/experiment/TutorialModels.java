@@ -47,26 +47,24 @@ final class TutorialModels {
             Files.createDirectories(dir);
             // Quick mode only: Binder runs it, and its model is 0.2 MB; the full-size one (2.8 MB) is trained
             // once by notebook 02 or 03 and cached.
-            {
-                Tutorial t = Tutorial.of(Map.of("FMPLAB_QUICK", "1"));
-                RunConfig c = t.config();
-                Path store = Files.createTempDirectory("fmplab-tutorial-models");
-                Pipeline.Data data = new Pipeline(c, null).prepareData();
-                ModelCache cache = new ModelCache(store);
-                Scores s = data.evaluator().evaluate(cache.backdoored(c, data, ConsoleProgress.stderr()).model());
-                Path to = dir.resolve(ModelCache.name(c));
-                Files.createDirectories(to);
-                for (String f : List.of(ModelIO.CONFIG, ModelIO.PARAMS, ModelIO.MANIFEST)) {
-                    Files.copy(cache.dir(c).resolve(f), to.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-                }
-                String sha = ModelIO.sha256(Files.readAllBytes(to.resolve(ModelIO.PARAMS)));
-                md.append(String.format(Locale.ROOT, "| %s | %s width %d, %d images, %d epochs | `%s` | %.2f%% | %.2f%% | %d | `%s` |%n",
-                        "quick", c.architecture(), c.effectiveWidth(), t.limit(), t.epochs(),
-                        to.getFileName(), 100 * s.ca(), 100 * s.asr(), ModelCache.computeThreads(), sha));
-                out.printf(Locale.ROOT, "quick: CA %.4f ASR %.4f -> %s%n", s.ca(), s.asr(), to);
-                try (var files = Files.walk(store)) {
-                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
-                }
+            Tutorial t = Tutorial.of(Map.of("FMPLAB_QUICK", "1"));
+            RunConfig c = t.config();
+            Path store = Files.createTempDirectory("fmplab-tutorial-models");
+            Pipeline.Data data = new Pipeline(c, null).prepareData();
+            ModelCache cache = new ModelCache(store);
+            Scores s = data.evaluator().evaluate(cache.backdoored(c, data, ConsoleProgress.stderr()).model());
+            Path to = dir.resolve(ModelCache.name(c));
+            Files.createDirectories(to);
+            for (String f : List.of(ModelIO.CONFIG, ModelIO.PARAMS, ModelIO.MANIFEST)) {
+                Files.copy(cache.dir(c).resolve(f), to.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+            String sha = ModelIO.sha256(Files.readAllBytes(to.resolve(ModelIO.PARAMS)));
+            md.append(String.format(Locale.ROOT, "| quick | %s width %d, %d images, %d epochs | `%s` | %.2f%% | %.2f%% | %d | `%s` |%n",
+                    c.architecture(), c.effectiveWidth(), t.limit(), t.epochs(),
+                    to.getFileName(), 100 * s.ca(), 100 * s.asr(), ModelCache.computeThreads(), sha));
+            out.printf(Locale.ROOT, "quick: CA %.4f ASR %.4f -> %s%n", s.ca(), s.asr(), to);
+            try (var files = Files.walk(store)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
             }
             Files.writeString(dir.resolve("README.md"), md.toString());
         } catch (IOException e) {
