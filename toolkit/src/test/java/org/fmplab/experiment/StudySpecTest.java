@@ -104,11 +104,14 @@ class StudySpecTest {
         for (Path f : specs) {
             Study study = new Study(StudySpec.read(f, StudyCommand.defaults()), new ArtifactStore(Path.of("unused")));
             assertTrue(study.cellCount() > 0, f.toString());
-            // all on the default's backdoored models: a BadNets task of any of them trains the model the others reuse
+            // the specs on the default's training share its backdoored models (a BadNets task of any of them trains
+            // the model the others reuse); a spec that trains longer or on more data (scale-*) gets models of its own
             Study.Task t = study.tasks().get(0);
-            assertEquals(RunConfig.defaults().effectiveWidth(), study.config(t).effectiveWidth(), f.toString());
-            assertEquals(ModelCache.name(RunConfig.defaults().withAttack(t.attack().name(), t.attack().params()).withSeed(t.seed())),
-                    ModelCache.name(study.config(t)), f.toString());
+            RunConfig c = study.config(t), d = RunConfig.defaults().withAttack(t.attack().name(), t.attack().params()).withSeed(t.seed());
+            assertEquals(d.effectiveWidth(), c.effectiveWidth(), f.toString());
+            boolean defaultTraining = c.trainLimit() == d.trainLimit() && c.epochs() == d.epochs();
+            assertEquals(!f.getFileName().toString().startsWith("scale-"), defaultTraining, f.toString());
+            assertEquals(defaultTraining, ModelCache.name(d).equals(ModelCache.name(c)), f.toString());
         }
     }
 
