@@ -18,7 +18,7 @@ import org.fmplab.study.CellResult;
  */
 public record CommittedStudy(String name, String description, List<CellResult> cells) {
     /** The study the tutorials show: the newest committed one. */
-    public static final String LATEST = "quick";
+    public static final String LATEST = "settled-badnets";
 
     public CommittedStudy {
         if (cells.isEmpty()) throw new IllegalArgumentException("committed study '" + name + "' has no cells");
