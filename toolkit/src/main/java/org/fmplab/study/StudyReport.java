@@ -343,25 +343,36 @@ public final class StudyReport {
     /**
      * ASR against CA (in %) over pruning sizes, one line per ranking (every defense with sized cells, random
      * controls, the oracle) at one stage, with ASR CI error bars (none when n = 1); the undefended model as a
-     * reference point; the points of the first line are labelled with their size.
+     * reference point; the points of the first line are labelled with their size. Lines with the same points
+     * (ranking variants sharing one random control) are drawn once, labelled "+N identical".
      */
     public XYChart tradeoffChart(String dataset, String attack, String stage) {
         XYChart c = new XYChartBuilder().width(800).height(500)
-                .title(dataset + " " + attack + ", " + stage + ": ASR vs CA over sizes (" + ci() + " of ASR)")
+                .title(dataset + " " + attack + ", " + stage + ": ASR vs CA (" + ci() + ")")
                 .xAxisTitle("CA %").yAxisTitle("ASR %").build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         c.getStyler().setErrorBarsColorSeriesColor(true);
         c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisMax(100.0); // a rate's interval stops at 100 (the symmetric bar is clipped there)
         Map<String, List<SummaryRow>> lines = new LinkedHashMap<>();
         for (SummaryRow r : summary()) {
             CellKey k = r.key();
             if (k.dataset().equals(dataset) && k.attack().equals(attack) && k.stage().equals(stage) && !k.size().isEmpty())
                 lines.computeIfAbsent(k.label(), x -> new ArrayList<>()).add(r); // summary() is in size order
         }
-        boolean first = true;
+        Map<List<Double>, String> firstWithPoints = new LinkedHashMap<>();
+        Map<String, Integer> identical = new LinkedHashMap<>();
         for (Map.Entry<String, List<SummaryRow>> e : lines.entrySet()) {
-            List<SummaryRow> rs = e.getValue();
-            c.addSeries(e.getKey(), pctOf(rs, r -> r.ca().mean()), pctOf(rs, r -> r.asr().mean()), pctOf(rs, r -> zeroIfNaN(r.asr().ci().halfWidth())));
+            List<Double> points = new ArrayList<>();
+            for (SummaryRow r : e.getValue()) points.addAll(List.of(r.ca().mean(), r.asr().mean(), r.asr().ci().halfWidth()));
+            String same = firstWithPoints.putIfAbsent(points, e.getKey());
+            identical.merge(same == null ? e.getKey() : same, same == null ? 0 : 1, Integer::sum);
+        }
+        boolean first = true;
+        for (Map.Entry<String, Integer> e : identical.entrySet()) {
+            List<SummaryRow> rs = lines.get(e.getKey());
+            String name = e.getValue() == 0 ? e.getKey() : e.getKey() + " (+" + e.getValue() + " identical)";
+            c.addSeries(name, pctOf(rs, r -> r.ca().mean()), pctOf(rs, r -> r.asr().mean()), pctOf(rs, r -> zeroIfNaN(r.asr().ci().halfWidth())));
             if (first) {
                 for (SummaryRow r : rs) c.addAnnotation(new AnnotationText(r.key().size(), 100 * r.ca().mean(), 100 * r.asr().mean() + 3, false));
                 first = false;

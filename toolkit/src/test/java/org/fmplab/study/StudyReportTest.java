@@ -141,6 +141,24 @@ class StudyReportTest {
     }
 
     @Test
+    void theTradeoffChartDrawsASharedControlOnceAndStopsAt100() {
+        List<CellResult> cells = new ArrayList<>();
+        for (long seed = 0; seed < 3; seed++) {
+            cells.add(cell("badnets", "none", "", "", seed, 0, "backdoored", 0.86, 0.99));
+            for (String size : List.of("C/16", "C/8")) {
+                cells.add(cell("badnets", "fmp", "", size, seed, 0, "pruned", 0.5, 0.6 + 0.1 * seed));
+                cells.add(cell("badnets", "fmp", "tie-break=random", size, seed, 0, "pruned", 0.5, 0.5 + 0.2 * seed));
+                // both rankings' controls are the same cells (variants that differ only in ranking share them)
+                for (String v : List.of("fmp", "fmp/tie-break=random")) cells.add(cell("badnets", "random", v, size, seed, 0, "pruned", 0.4, 0.9));
+            }
+        }
+        var chart = new StudyReport(cells, "").tradeoffChart("mnist", "badnets", "pruned");
+        assertEquals(List.of("fmp", "fmp/tie-break=random", "random/fmp (+1 identical)", "undefended"),
+                List.copyOf(chart.getSeriesMap().keySet()));
+        assertEquals(100.0, chart.getStyler().getYAxisMax());
+    }
+
+    @Test
     void oneSeedLeavesCisAndPEmpty(@TempDir Path dir) throws Exception {
         List<CellResult> one = synthetic().stream().filter(c -> c.seed() == 0 && c.attack().equals("badnets")).toList();
         StudyReport report = new StudyReport(one, "");
