@@ -1,5 +1,6 @@
 package org.fmplab.fmp;
 
+import org.fmplab.model.KeptOutputConvolution;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
@@ -100,7 +101,7 @@ abstract class ProbeNode {
         private synchronized INDArray flipped() {
             if (flipped == null) {
                 try (var ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                    flipped = ProbeOps.flipTranspose(weights);
+                    flipped = KeptOutputConvolution.flipTranspose(weights);
                 }
             }
             return flipped;
@@ -110,7 +111,7 @@ abstract class ProbeNode {
             if (flippedFilters == null) flippedFilters = new INDArray[(int) weights.size(0)];
             if (flippedFilters[channel] == null) {
                 try (var ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                    flippedFilters[channel] = ProbeOps.flipTranspose(weights.get(NDArrayIndex.interval(channel, channel + 1),
+                    flippedFilters[channel] = KeptOutputConvolution.flipTranspose(weights.get(NDArrayIndex.interval(channel, channel + 1),
                             NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()));
                 }
             }

@@ -66,7 +66,7 @@ final class ProbeOps {
 
     /**
      * The window of the convolution that computes a stride-1 convolution's input gradient with the
-     * flipped, transposed kernel ({@link #flipTranspose}), or null when that does not apply (strided,
+     * flipped, transposed kernel ({@link KeptOutputConvolution#flipTranspose}), or null when that does not apply (strided,
      * dilated, or even kernels in SAME mode).
      */
     static Window flippedWindow(Window w) {
@@ -75,11 +75,6 @@ final class ProbeOps {
         int ph = w.kH() - 1 - w.pH();
         int pw = w.kW() - 1 - w.pW();
         return ph >= 0 && pw >= 0 ? new Window(w.kH(), w.kW(), 1, 1, ph, pw, 1, 1, false) : null;
-    }
-
-    /** Kernel [out, in, kH, kW] → [in, out, kH, kW] rotated by 180° in space (a contiguous copy). */
-    static INDArray flipTranspose(INDArray w) {
-        return KeptOutputConvolution.flipTranspose(w);
     }
 
     private static INDArrayIndex[] spatial(long h0, long h1, long w0, long w1) {
