@@ -63,9 +63,7 @@ final class TutorialModels {
                     c.architecture(), c.effectiveWidth(), t.limit(), t.epochs(),
                     to.getFileName(), 100 * s.ca(), 100 * s.asr(), ModelCache.computeThreads(), sha));
             out.printf(Locale.ROOT, "quick: CA %.4f ASR %.4f -> %s%n", s.ca(), s.asr(), to);
-            try (var files = Files.walk(store)) {
-                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
-            }
+            ArtifactStore.deleteTree(store);
             Files.writeString(dir.resolve("README.md"), md.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
