@@ -67,6 +67,16 @@ class ConvBackwardTest {
     }
 
     @Test
+    void flipTransposeSwapsInOutAndRotatesTheKernel() {
+        INDArray w = uniform(3, -0.5f, 4, 3, 3, 2); // non-square kernel: rows and columns must not be confused
+        INDArray f = KeptOutputConvolution.flipTranspose(w);
+        assertEquals(java.util.List.of(3L, 4L, 3L, 2L), java.util.Arrays.stream(f.shape()).boxed().toList());
+        for (int o = 0; o < 4; o++) for (int i = 0; i < 3; i++) for (int y = 0; y < 3; y++) for (int x = 0; x < 2; x++) {
+            assertEquals(w.getFloat(o, i, y, x), f.getFloat(i, o, 2 - y, 1 - x), 0f, "w[" + o + "," + i + "," + y + "," + x + "]");
+        }
+    }
+
+    @Test
     void preActResNetConvolutionsMatchDl4jSameAndTorchPadding() {
         ModelSpec spec = new ModelSpec(ModelSpec.PREACT_RESNET18, 4, 3, 32, 32, 10, 5);
         INDArray x = uniform(1, 0f, 4, 3, 32, 32);
