@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.api.Layer;
@@ -70,7 +72,7 @@ class ConvBackwardTest {
     void flipTransposeSwapsInOutAndRotatesTheKernel() {
         INDArray w = uniform(3, -0.5f, 4, 3, 3, 2); // non-square kernel: rows and columns must not be confused
         INDArray f = KeptOutputConvolution.flipTranspose(w);
-        assertEquals(java.util.List.of(3L, 4L, 3L, 2L), java.util.Arrays.stream(f.shape()).boxed().toList());
+        assertEquals(List.of(3L, 4L, 3L, 2L), Arrays.stream(f.shape()).boxed().toList());
         for (int o = 0; o < 4; o++) for (int i = 0; i < 3; i++) for (int y = 0; y < 3; y++) for (int x = 0; x < 2; x++) {
             assertEquals(w.getFloat(o, i, y, x), f.getFloat(i, o, 2 - y, 1 - x), 0f, "w[" + o + "," + i + "," + y + "," + x + "]");
         }
