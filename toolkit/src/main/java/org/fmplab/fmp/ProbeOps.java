@@ -70,11 +70,9 @@ final class ProbeOps {
      * dilated, or even kernels in SAME mode).
      */
     static Window flippedWindow(Window w) {
-        if (w.sH() != 1 || w.sW() != 1 || w.dH() != 1 || w.dW() != 1) return null;
-        if (w.same()) return w.kH() % 2 == 1 && w.kW() % 2 == 1 ? w : null;
-        int ph = w.kH() - 1 - w.pH();
-        int pw = w.kW() - 1 - w.pW();
-        return ph >= 0 && pw >= 0 ? new Window(w.kH(), w.kW(), 1, 1, ph, pw, 1, 1, false) : null;
+        int[] p = KeptOutputConvolution.flippedPadding(new int[] {w.kH(), w.kW()}, new int[] {w.pH(), w.pW()},
+                new int[] {w.sH(), w.sW()}, new int[] {w.dH(), w.dW()}, w.same());
+        return p == null ? null : new Window(w.kH(), w.kW(), 1, 1, p[0], p[1], 1, 1, w.same());
     }
 
     private static INDArrayIndex[] spatial(long h0, long h1, long w0, long w1) {

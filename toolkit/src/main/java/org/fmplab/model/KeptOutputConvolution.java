@@ -84,6 +84,21 @@ public class KeptOutputConvolution extends ConvolutionLayer {
         return out;
     }
 
+    /**
+     * Padding {pH, pW} of the convolution with the flipped, transposed kernel ({@link #flipTranspose}) that computes
+     * the input gradient of a stride-1, undilated convolution with kernel {@code k} and padding {@code p} (SAME:
+     * (k − 1)/2 whatever {@code p} says): k − 1 − p, the full correlation. Null where no such convolution exists:
+     * strided, dilated, an even kernel in SAME mode, or p > k − 1. Shared by this layer's backward pass and FMP's
+     * probe.
+     */
+    public static int[] flippedPadding(int[] k, int[] p, int[] stride, int[] dilation, boolean same) {
+        if (stride[0] != 1 || stride[1] != 1 || dilation[0] != 1 || dilation[1] != 1) return null;
+        if (same && (k[0] % 2 == 0 || k[1] % 2 == 0)) return null;
+        int fH = same ? (k[0] - 1) / 2 : k[0] - 1 - p[0];
+        int fW = same ? (k[1] - 1) / 2 : k[1] - 1 - p[1];
+        return fH >= 0 && fW >= 0 ? new int[] {fH, fW} : null;
+    }
+
     /** Sets the backward pass of every {@link KeptOutputConvolution} in {@code net} (for A/B benchmarks). */
     public static void setForwardBackward(ComputationGraph net, boolean forward) {
         for (Layer l : net.getLayers()) if (l instanceof Impl impl) impl.useForwardBackward(forward);
@@ -162,13 +177,9 @@ public class KeptOutputConvolution extends ConvolutionLayer {
          */
         boolean forwardBackwardApplies() {
             org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
-            int[] k = c.getKernelSize();
-            int[] p = c.getPadding();
-            boolean padOk = convolutionMode == ConvolutionMode.Same ? k[0] % 2 == 1 && k[1] % 2 == 1
-                    : (convolutionMode == ConvolutionMode.Truncate || convolutionMode == ConvolutionMode.Strict)
-                      && p[0] <= k[0] - 1 && p[1] <= k[1] - 1;
-            return forwardBackward && padOk && c.getStride()[0] == 1 && c.getStride()[1] == 1
-                    && c.getDilation()[0] == 1 && c.getDilation()[1] == 1
+            boolean modeOk = convolutionMode == ConvolutionMode.Same || convolutionMode == ConvolutionMode.Truncate
+                    || convolutionMode == ConvolutionMode.Strict;
+            return forwardBackward && modeOk && flippedPadding() != null
                     && c.getActivationFn() instanceof ActivationIdentity && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
                     && c.getIDropout() == null && c.getWeightNoise() == null
                     && input != null && input.rank() == 4 && input.dataType() == DataType.FLOAT
@@ -183,13 +194,12 @@ public class KeptOutputConvolution extends ConvolutionLayer {
             INDArray delta = epsilon.dataType() == DataType.FLOAT ? epsilon : epsilon.castTo(DataType.FLOAT);
             INDArray w = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
             int kH = (int) w.size(2), kW = (int) w.size(3);
-            // Stride 1: SAME with odd kernels pads (k − 1)/2 on every side; Truncate/Strict the configured pads.
-            int pH = convolutionMode == ConvolutionMode.Same ? (kH - 1) / 2 : layerConf().getPadding()[0];
-            int pW = convolutionMode == ConvolutionMode.Same ? (kW - 1) / 2 : layerConf().getPadding()[1];
+            int[] f = flippedPadding();
+            int pH = kH - 1 - f[0], pW = kW - 1 - f[1]; // the forward pass's own padding
 
             // dL/dx = dL/dy ⋆ (W flipped in space, in/out swapped), padded k − 1 − p: the full correlation.
             INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-            conv2d(delta, flipTranspose(w), kH, kW, kH - 1 - pH, kW - 1 - pW, epsNext);
+            conv2d(delta, flipTranspose(w), kH, kW, f[0], f[1], epsNext);
 
             // dL/dW[o, i] = Σ_n x[n, i] ⋆ dL/dy[n, o]: a convolution of x as [C_in, N, H, W] with dL/dy as the
             // kernel [C_out, N, H', W'], padded as the layer → [C_in, C_out, kH, kW].
@@ -210,6 +220,12 @@ public class KeptOutputConvolution extends ConvolutionLayer {
             g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView, 'c');
             weightNoiseParams.clear();
             return new Pair<>(g, epsNext);
+        }
+
+        private int[] flippedPadding() {
+            org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+            return KeptOutputConvolution.flippedPadding(c.getKernelSize(), c.getPadding(), c.getStride(), c.getDilation(),
+                    convolutionMode == ConvolutionMode.Same);
         }
 
         /** [A, B, H, W] → a contiguous [B, A, H, W] copy in the backward pass's working memory. */

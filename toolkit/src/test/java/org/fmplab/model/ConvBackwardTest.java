@@ -1,7 +1,9 @@
 package org.fmplab.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +78,19 @@ class ConvBackwardTest {
         for (int o = 0; o < 4; o++) for (int i = 0; i < 3; i++) for (int y = 0; y < 3; y++) for (int x = 0; x < 2; x++) {
             assertEquals(w.getFloat(o, i, y, x), f.getFloat(i, o, 2 - y, 1 - x), 0f, "w[" + o + "," + i + "," + y + "," + x + "]");
         }
+    }
+
+    @Test
+    void flippedPaddingIsTheFullCorrelationsAndRefusesWhatItCannotUndo() {
+        int[] one = {1, 1};
+        assertArrayEquals(new int[] {1, 1}, KeptOutputConvolution.flippedPadding(new int[] {3, 3}, one, one, one, false));
+        assertArrayEquals(new int[] {2, 0}, KeptOutputConvolution.flippedPadding(new int[] {3, 1}, new int[] {0, 0}, one, one, false));
+        assertArrayEquals(new int[] {2, 1}, KeptOutputConvolution.flippedPadding(new int[] {5, 3}, new int[] {0, 0}, one, one, true),
+                "SAME pads (k − 1)/2 whatever the configured padding");
+        assertNull(KeptOutputConvolution.flippedPadding(new int[] {2, 3}, one, one, one, true), "even kernel in SAME");
+        assertNull(KeptOutputConvolution.flippedPadding(new int[] {3, 3}, new int[] {3, 1}, one, one, false), "p > k − 1");
+        assertNull(KeptOutputConvolution.flippedPadding(new int[] {3, 3}, one, new int[] {2, 2}, one, false), "strided");
+        assertNull(KeptOutputConvolution.flippedPadding(new int[] {3, 3}, one, one, new int[] {1, 2}, false), "dilated");
     }
 
     @Test
