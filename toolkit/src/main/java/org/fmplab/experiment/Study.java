@@ -370,10 +370,12 @@ public final class Study {
     public String describe() {
         RunConfig b = spec.base();
         return String.format(Locale.ROOT, "Study '%s': %s; attacks %s; seeds %s; %s width %d, %d training images (%.0f%% poisoned), "
-                        + "%s test images, %d epochs; defender subset %.0f%%; defenses %s; sizes %s (fine-tuned at %s); "
+                        + "%s test images, %d epochs; defender subset %s%%; defenses %s; sizes %s (fine-tuned at %s); "
                         + "random control: %d draws per model and size; analyses %s.",
                 spec.name(), spec.datasets(), spec.attacks(), spec.seeds(), b.architecture(), b.effectiveWidth(), b.trainLimit(),
                 100 * b.poisonRate(), b.testLimit() == 0 ? "all" : Integer.toString(b.testLimit()), b.epochs(),
-                100 * b.defenderFraction(), spec.defenses(), spec.sizes(), spec.fineTuneSizes(), spec.controlDraws(), spec.analyses());
+                // three significant digits: 5% stays "5", 1/60 reads "1.67", not a rounded "2"
+                new java.math.BigDecimal(100 * b.defenderFraction()).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString(),
+                spec.defenses(), spec.sizes(), spec.fineTuneSizes(), spec.controlDraws(), spec.analyses());
     }
 }
