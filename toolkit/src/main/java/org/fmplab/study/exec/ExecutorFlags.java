@@ -44,7 +44,7 @@ public final class ExecutorFlags {
                 if (!misplaced.isEmpty()) throw new IllegalArgumentException(misplaced + " only apply to --executor slurm");
                 int jobs = integer(values, "jobs", 1);
                 return new LocalExecutor(jobs, workDir.resolve("logs"), LocalExecutor.machineMemoryMb(),
-                        Runtime.getRuntime().availableProcessors(), out, terminal);
+                        LocalExecutor.machineCores(jobs), out, terminal);
             }
             case "slurm" -> {
                 if (!values.apply("jobs").isEmpty()) throw new IllegalArgumentException("--jobs applies to --executor local; Slurm runs as many tasks as the cluster allows (see --max-running)");

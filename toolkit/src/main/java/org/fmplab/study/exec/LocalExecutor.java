@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs tasks on this machine, {@code jobs} at a time, each in its own JVM so that one task's crash or
  * out-of-memory leaves the others running. The machine's memory is split evenly: each JVM may use
  * (total − 1 GB) / jobs (a third heap, the rest ND4J off-heap), and gets cores / jobs OpenMP threads so
- * that the jobs do not fight over the cores. Each task writes its output to {@code logDir/task-I.log}.
+ * that the jobs do not fight over the cores (at most the caller's {@code OMP_NUM_THREADS}, {@link #coresToShare}). Each task writes its output to {@code logDir/task-I.log}.
  */
 public final class LocalExecutor implements Executor {
     /** Memory left to the operating system and the coordinating JVM. */
@@ -52,8 +52,30 @@ public final class LocalExecutor implements Executor {
 
     /** A local executor sized for this machine, reporting on stderr. */
     public static LocalExecutor forThisMachine(int jobs, Path logDir) {
-        return new LocalExecutor(jobs, logDir, machineMemoryMb(), Runtime.getRuntime().availableProcessors(),
-                System.err, System.console() != null);
+        return new LocalExecutor(jobs, logDir, machineMemoryMb(), machineCores(jobs), System.err, System.console() != null);
+    }
+
+    /** The cores {@code jobs} local tasks share on this machine: see {@link #coresToShare}. */
+    public static int machineCores(int jobs) {
+        return coresToShare(Runtime.getRuntime().availableProcessors(), jobs, System.getenv("OMP_NUM_THREADS"));
+    }
+
+    /**
+     * The cores the jobs share: the machine's, or jobs × {@code OMP_NUM_THREADS} when the caller set fewer threads
+     * per process, so that a study started with {@code OMP_NUM_THREADS=1} beside other work gives each task one
+     * thread rather than cores / jobs (more threads than free cores make OpenMP's barriers spin: a task beside
+     * another study ran 16× slower, and its cells recorded another thread count).
+     */
+    static int coresToShare(int available, int jobs, String ompNumThreads) {
+        if (ompNumThreads == null || ompNumThreads.isBlank()) return available;
+        int perTask;
+        try {
+            perTask = Integer.parseInt(ompNumThreads.strip());
+        } catch (NumberFormatException e) {
+            perTask = 0;
+        }
+        if (perTask < 1) throw new IllegalArgumentException("OMP_NUM_THREADS = '" + ompNumThreads + "' must be a positive integer");
+        return (int) Math.min(available, (long) jobs * perTask);
     }
 
     /** Physical memory of this machine, in MB. */

@@ -47,6 +47,17 @@ class LocalExecutorTest {
     }
 
     @Test
+    void ompNumThreadsCapsTheThreadsPerTask() {
+        assertEquals(2, LocalExecutor.coresToShare(2, 1, null), "unset: the machine's cores");
+        assertEquals(1, LocalExecutor.coresToShare(2, 1, "1"), "one thread asked, one job: one core, not two");
+        assertEquals(8, LocalExecutor.coresToShare(16, 2, " 4 "));
+        assertEquals(2, LocalExecutor.coresToShare(2, 2, "4"), "never more than the machine has");
+        assertEquals(1, new LocalExecutor(1, dir, 3072, LocalExecutor.coresToShare(2, 1, "1"), System.err, false).threadsPerTask());
+        var e = assertThrows(IllegalArgumentException.class, () -> LocalExecutor.coresToShare(2, 1, "two"));
+        assertTrue(e.getMessage().contains("OMP_NUM_THREADS = 'two'"), e.getMessage());
+    }
+
+    @Test
     void refusesMoreJobsThanTheMemoryHolds() {
         var e = assertThrows(IllegalArgumentException.class, () -> new LocalExecutor(8, dir, 3072, 2, System.err, false));
         assertTrue(e.getMessage().contains("jobs = 8"), e.getMessage());
