@@ -1,5 +1,7 @@
 package org.fmplab.experiment;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -375,7 +377,7 @@ public final class Study {
                 spec.name(), spec.datasets(), spec.attacks(), spec.seeds(), b.architecture(), b.effectiveWidth(), b.trainLimit(),
                 100 * b.poisonRate(), b.testLimit() == 0 ? "all" : Integer.toString(b.testLimit()), b.epochs(),
                 // three significant digits: 5% stays "5", 1/60 reads "1.67", not a rounded "2"
-                new java.math.BigDecimal(100 * b.defenderFraction()).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString(),
+                new BigDecimal(100 * b.defenderFraction()).round(new MathContext(3)).stripTrailingZeros().toPlainString(),
                 spec.defenses(), spec.sizes(), spec.fineTuneSizes(), spec.controlDraws(), spec.analyses());
     }
 }

@@ -43,8 +43,7 @@ public final class ExecutorFlags {
                 for (String f : SLURM_ONLY) if (!values.apply(f).isEmpty()) misplaced.add("--" + f);
                 if (!misplaced.isEmpty()) throw new IllegalArgumentException(misplaced + " only apply to --executor slurm");
                 int jobs = integer(values, "jobs", 1);
-                return new LocalExecutor(jobs, workDir.resolve("logs"), LocalExecutor.machineMemoryMb(),
-                        LocalExecutor.machineCores(jobs), out, terminal);
+                return LocalExecutor.forThisMachine(jobs, workDir.resolve("logs"), out, terminal);
             }
             case "slurm" -> {
                 if (!values.apply("jobs").isEmpty()) throw new IllegalArgumentException("--jobs applies to --executor local; Slurm runs as many tasks as the cluster allows (see --max-running)");

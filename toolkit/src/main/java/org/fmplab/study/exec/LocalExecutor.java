@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs tasks on this machine, {@code jobs} at a time, each in its own JVM so that one task's crash or
  * out-of-memory leaves the others running. The machine's memory is split evenly: each JVM may use
  * (total − 1 GB) / jobs (a third heap, the rest ND4J off-heap), and gets cores / jobs OpenMP threads so
- * that the jobs do not fight over the cores (at most the caller's {@code OMP_NUM_THREADS}, {@link #coresToShare}). Each task writes its output to {@code logDir/task-I.log}.
+ * that the jobs do not fight over the cores (at most the caller's {@code OMP_NUM_THREADS}: {@link #coresToShare}).
+ * Each task writes its output to {@code logDir/task-I.log}.
  */
 public final class LocalExecutor implements Executor {
     /** Memory left to the operating system and the coordinating JVM. */
@@ -50,14 +51,10 @@ public final class LocalExecutor implements Executor {
         this.terminal = terminal;
     }
 
-    /** A local executor sized for this machine, reporting on stderr. */
-    public static LocalExecutor forThisMachine(int jobs, Path logDir) {
-        return new LocalExecutor(jobs, logDir, machineMemoryMb(), machineCores(jobs), System.err, System.console() != null);
-    }
-
-    /** The cores {@code jobs} local tasks share on this machine: see {@link #coresToShare}. */
-    public static int machineCores(int jobs) {
-        return coresToShare(Runtime.getRuntime().availableProcessors(), jobs, System.getenv("OMP_NUM_THREADS"));
+    /** A local executor sized for this machine's memory and cores ({@link #coresToShare}), reporting on {@code out}. */
+    public static LocalExecutor forThisMachine(int jobs, Path logDir, PrintStream out, boolean terminal) {
+        int cores = coresToShare(Runtime.getRuntime().availableProcessors(), jobs, System.getenv("OMP_NUM_THREADS"));
+        return new LocalExecutor(jobs, logDir, machineMemoryMb(), cores, out, terminal);
     }
 
     /**
@@ -79,7 +76,7 @@ public final class LocalExecutor implements Executor {
     }
 
     /** Physical memory of this machine, in MB. */
-    public static long machineMemoryMb() {
+    static long machineMemoryMb() {
         var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         return os.getTotalMemorySize() / (1024 * 1024);
     }
